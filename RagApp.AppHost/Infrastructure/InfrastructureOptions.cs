@@ -1,0 +1,16 @@
+namespace RagApp.AppHost.Infrastructure;
+
+/// <summary>The AppHost's own settings, from the "RagApp" configuration section (docs/configuration.md).</summary>
+public sealed class InfrastructureOptions
+{
+    public const string SectionName = "RagApp";
+
+    public InfrastructureMode InfrastructureMode { get; set; } = InfrastructureMode.Auto;
+
+    public LocalRedisKind LocalRedis { get; set; } = LocalRedisKind.Auto;
+
+    public LocalVectorStoreKind LocalVectorStore { get; set; } = LocalVectorStoreKind.Auto;
+
+    /// <summary>Where local-mode state lives (Garnet or redis-server data, the embedded index). Default: RagApp.AppHost/.data.</summary>
+    public string? DataDirectory { get; set; }
+}

@@ -1,0 +1,11 @@
+namespace RagApp.AppHost.Infrastructure;
+
+/// <summary>The infrastructure the AppHost decided on, with the reason, so that it can say why.</summary>
+public sealed record InfrastructurePlan(
+    RedisProvider Redis,
+    VectorStoreProvider VectorStore,
+    string DataDirectory,
+    string Reason)
+{
+    public bool UsesContainers => Redis == RedisProvider.Container || VectorStore == VectorStoreProvider.QdrantContainer;
+}

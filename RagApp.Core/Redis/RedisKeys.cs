@@ -1,0 +1,23 @@
+namespace RagApp.Core.Redis;
+
+/// <summary>
+/// Every Redis key RagApp uses, in one place. Each role has its own prefix so that one Redis can
+/// serve all of them and an operator can tell at a glance what a key is for.
+/// </summary>
+public static class RedisKeys
+{
+    /// <summary>Query cache entries.</summary>
+    public const string CachePrefix = "cache:";
+
+    /// <summary>The ingest job queue and its processing, delayed and dead-letter lists.</summary>
+    public const string QueuePrefix = "queue:";
+
+    /// <summary>Job status hashes and their payloads.</summary>
+    public const string JobPrefix = "job:";
+
+    /// <summary>Embedding cache, keyed by model and content hash.</summary>
+    public const string EmbeddingPrefix = "emb:";
+
+    /// <summary>Conversation sessions.</summary>
+    public const string SessionPrefix = "session:";
+}

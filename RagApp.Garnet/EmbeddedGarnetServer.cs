@@ -1,0 +1,71 @@
+using System.Net;
+using Garnet;
+using Garnet.server;
+using Garnet.server.Auth.Settings;
+using Microsoft.Extensions.Logging;
+using Tsavorite.core;
+
+namespace RagApp.Garnet;
+
+/// <summary>
+/// A Garnet server configured the way RagApp relies on it: password protected, durable (AOF plus
+/// periodic checkpoints, recovered on start), atomic Lua scripts, and a disk storage tier so that
+/// memory pressure never evicts queued work.
+/// </summary>
+public sealed class EmbeddedGarnetServer : IDisposable
+{
+    private readonly GarnetServer _server;
+
+    private EmbeddedGarnetServer(GarnetServer server, GarnetHostOptions options)
+    {
+        _server = server;
+        Options = options;
+    }
+
+    public GarnetHostOptions Options { get; }
+
+    public static EmbeddedGarnetServer Start(GarnetHostOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+
+        var serverOptions = new GarnetServerOptions
+        {
+            EndPoints = [new IPEndPoint(IPAddress.Parse(options.BindAddress), options.Port)],
+            AuthSettings = new PasswordAuthenticationSettings(options.Password),
+            // Durability: every write goes to the AOF; checkpoints keep the replay short; recover on start.
+            EnableAOF = true,
+            CommitFrequencyMs = options.AofCommitIntervalMilliseconds,
+            CheckpointFrequencySecs = options.CheckpointIntervalSeconds,
+            Recover = true,
+            CheckpointDir = Path.Combine(dataDirectory, "checkpoints"),
+            // Records beyond LogMemorySize spill to disk instead of being evicted.
+            EnableStorageTier = true,
+            LogDir = Path.Combine(dataDirectory, "log"),
+            LogMemorySize = options.MemorySize,
+            // The default native device crashes on Debian 12.
+            DeviceType = DeviceType.RandomAccess,
+            // The queue's Lua scripts must run atomically, as on Redis.
+            EnableLua = true,
+            LuaTransactionMode = true,
+            LuaOptions = new LuaOptions(loggerFactory?.CreateLogger("Garnet.Lua")),
+            QuietMode = true,
+        };
+
+        var server = new GarnetServer(serverOptions, loggerFactory);
+        try
+        {
+            server.Start();
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+
+        return new EmbeddedGarnetServer(server, options);
+    }
+
+    public void Dispose() => _server.Dispose(deleteDir: false);
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RagApp.Garnet;
+
+/// <summary>Settings of the embedded Garnet server, bound from the "Garnet" configuration section.</summary>
+public sealed class GarnetHostOptions
+{
+    public const string SectionName = "Garnet";
+
+    /// <summary>Address to listen on. Loopback by default: the embedded server is for one machine.</summary>
+    [Required]
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 6379;
+
+    /// <summary>The password clients must send with AUTH. Required: the server never runs open.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Password { get; set; } = "";
+
+    /// <summary>Where the append-only file, checkpoints and the on-disk storage tier live.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DataDirectory { get; set; } = "";
+
+    /// <summary>
+    /// Main-log memory. Records beyond it move to the storage tier on disk rather than being dropped:
+    /// without a storage tier Garnet silently evicts the oldest keys when memory fills.
+    /// </summary>
+    [Required]
+    public string MemorySize { get; set; } = "256m";
+
+    /// <summary>Seconds between automatic checkpoints, which bound the AOF replay time on restart.</summary>
+    [Range(0, 86_400)]
+    public int CheckpointIntervalSeconds { get; set; } = 60;
+
+    /// <summary>AOF commit interval in milliseconds; 0 commits every write before the next (slowest, safest).</summary>
+    [Range(0, 60_000)]
+    public int AofCommitIntervalMilliseconds { get; set; } = 10;
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace RagApp.Gateway.Apis;
+
+/// <summary><c>GET /api/v1/health</c>: the status of each dependency the gateway needs to serve requests.</summary>
+public static class HealthApi
+{
+    /// <summary>Health checks with this tag are the gateway's dependencies and appear in the report.</summary>
+    public const string DependencyTag = "dependency";
+
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/health", GetHealthAsync)
+            .WithName("GetHealth")
+            .WithTags("Health")
+            .WithSummary("Reports whether the gateway and each of its dependencies (redis, rag) are healthy.")
+            .Produces<HealthReportResponse>(StatusCodes.Status200OK)
+            .Produces<HealthReportResponse>(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    private static async Task<IResult> GetHealthAsync(HealthCheckService healthChecks, CancellationToken cancellationToken)
+    {
+        var report = await healthChecks.CheckHealthAsync(
+            registration => registration.Tags.Contains(DependencyTag), cancellationToken);
+
+        var response = HealthReportResponse.From(report);
+        return Results.Json(
+            response,
+            statusCode: report.Status == HealthStatus.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+}

@@ -1,0 +1,90 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RagApp.AppHost.Infrastructure;
+
+namespace RagApp.Tests.EndToEnd;
+
+/// <summary>
+/// Starts the whole AppHost once per test collection, in local mode, with its state in a fresh
+/// temporary directory and a known Redis password.
+/// </summary>
+public abstract class RagAppFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
+    public static readonly string[] Resources = ["redis", "rag", "ingest-worker", "gateway"];
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "ragapp-tests", Guid.NewGuid().ToString("N"));
+
+    protected RagAppFixture(LocalRedisKind redis) => Redis = redis;
+
+    public LocalRedisKind Redis { get; }
+
+    public string RedisPassword { get; } = "test" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Why this fixture could not start its application on this machine; null when it runs.</summary>
+    public virtual string? SkipReason => null;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException(SkipReason ?? "The application has not started.");
+
+    private DistributedApplication? _app;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (SkipReason is not null)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RagApp_AppHost>(
+            [
+                "RagApp:InfrastructureMode=Local",
+                $"RagApp:LocalRedis={Redis}",
+                "RagApp:LocalVectorStore=Embedded",
+                $"RagApp:DataDirectory={_dataDirectory}",
+                $"Parameters:redis-password={RedisPassword}",
+            ],
+            timeout.Token);
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+
+        _app = await builder.BuildAsync(timeout.Token);
+        await _app.StartAsync(timeout.Token);
+        foreach (var resource in Resources)
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+    }
+
+    public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");
+
+    public Uri RedisEndpoint => App.GetEndpoint("redis", "tcp");
+
+    public Task<ExecuteCommandResult> ExecuteCommandAsync(string resource, string command, CancellationToken cancellationToken) =>
+        App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process may still be flushing; the OS temp cleaner gets it later.
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
