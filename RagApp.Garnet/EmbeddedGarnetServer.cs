@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Numerics;
 using Garnet;
 using Garnet.server;
 using Garnet.server.Auth.Settings;
@@ -14,6 +16,9 @@ namespace RagApp.Garnet;
 /// </summary>
 public sealed class EmbeddedGarnetServer : IDisposable
 {
+    private const long MaxPageBytes = 16L * 1024 * 1024;
+    private const long MinMemoryBytes = 16L * 1024 * 1024;
+
     private readonly GarnetServer _server;
 
     private EmbeddedGarnetServer(GarnetServer server, GarnetHostOptions options)
@@ -44,6 +49,7 @@ public sealed class EmbeddedGarnetServer : IDisposable
             EnableStorageTier = true,
             LogDir = Path.Combine(dataDirectory, "log"),
             LogMemorySize = options.MemorySize,
+            PageSize = PageSizeFor(options.MemorySize),
             // The default native device crashes on Debian 12.
             DeviceType = DeviceType.RandomAccess,
             // The queue's Lua scripts must run atomically, as on Redis.
@@ -68,4 +74,20 @@ public sealed class EmbeddedGarnetServer : IDisposable
     }
 
     public void Dispose() => _server.Dispose(deleteDir: false);
+
+    /// <summary>
+    /// Garnet's default 16 MB page needs a log memory of at least 4 pages (64 MB) or it refuses to start. Eight
+    /// pages per memory size keeps small memory sizes usable. Page size does not limit value size: values over
+    /// min(1 MB, page / 2) are kept outside the pages and count against the same memory budget.
+    /// </summary>
+    private static string PageSizeFor(string memorySize)
+    {
+        if (!ServerOptions.TryParseSize(memorySize, out var memoryBytes) || memoryBytes < MinMemoryBytes)
+        {
+            throw new ArgumentException($"MemorySize '{memorySize}' must be a size (e.g. 256m) of at least {MinMemoryBytes >> 20} MB.", nameof(memorySize));
+        }
+
+        var pageBytes = Math.Min(MaxPageBytes, (long)BitOperations.RoundUpToPowerOf2((ulong)(memoryBytes / 8) + 1) / 2);
+        return pageBytes.ToString(CultureInfo.InvariantCulture);
+    }
 }

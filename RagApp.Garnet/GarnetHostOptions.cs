@@ -23,9 +23,17 @@ public sealed class GarnetHostOptions
     public string DataDirectory { get; set; } = "";
 
     /// <summary>
-    /// Main-log memory. Records beyond it move to the storage tier on disk rather than being dropped:
-    /// without a storage tier Garnet silently evicts the oldest keys when memory fills.
+    /// Main-log memory, covering the log pages and the values too large to sit in them (over 1 MB). Records beyond
+    /// it move to the storage tier on disk rather than being dropped: without a storage tier Garnet silently evicts
+    /// the oldest keys when memory fills.
     /// </summary>
+    /// <remarks>
+    /// Sizing: at least 16 MB (the page size follows from it, 1/8 of it up to 16 MB). The newest records cannot be
+    /// moved to disk while they are written, so leave room for the large values in flight at once: 25 MB uploads
+    /// four at a time want 128 MB or more; the default 256m leaves headroom. The ingest queue's byte budget
+    /// (Ingest:Queue:MaxQueuedBytes) is bounded by the storage tier's disk, not by this: a 32 MB memory held a
+    /// 192 MB budget in the tests.
+    /// </remarks>
     [Required]
     public string MemorySize { get; set; } = "256m";
 

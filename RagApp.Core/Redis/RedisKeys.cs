@@ -9,10 +9,10 @@ public static class RedisKeys
     /// <summary>Query cache entries.</summary>
     public const string CachePrefix = "cache:";
 
-    /// <summary>The ingest job queue and its processing, delayed and dead-letter lists.</summary>
+    /// <summary>The ingest job queue and its processing, delayed and dead-letter lists (layout: <see cref="Queue.IngestQueueKeys"/>).</summary>
     public const string QueuePrefix = "queue:";
 
-    /// <summary>Job status hashes and their payloads.</summary>
+    /// <summary>Job status hashes, their payloads and change notifications (layout: <see cref="Queue.IngestQueueKeys"/>).</summary>
     public const string JobPrefix = "job:";
 
     /// <summary>Embedding cache, keyed by model and content hash.</summary>

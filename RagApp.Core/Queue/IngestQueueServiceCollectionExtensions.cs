@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace RagApp.Core.Queue;
+
+public static class IngestQueueServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IIngestQueue"/> and <see cref="IJobStatusStore"/> as singletons over the application's
+    /// <see cref="StackExchange.Redis.IConnectionMultiplexer"/> (added by AddRedisClient), with
+    /// <see cref="IngestQueueOptions"/> bound from "Ingest:Queue" and validated at start-up.
+    /// </summary>
+    public static IServiceCollection AddIngestQueue(this IServiceCollection services)
+    {
+        services.AddOptions<IngestQueueOptions>()
+            .BindConfiguration(IngestQueueOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IIngestQueue, RedisIngestQueue>();
+        services.TryAddSingleton<IJobStatusStore, RedisJobStatusStore>();
+        return services;
+    }
+}

@@ -1,0 +1,81 @@
+using StackExchange.Redis;
+
+namespace RagApp.Tests.Queue;
+
+/// <summary>A Redis protocol server for the queue tests, on a free loopback port, with a password and its own data.</summary>
+public abstract class QueueServerFixture : IAsyncLifetime
+{
+    private ConnectionMultiplexer? _redis;
+
+    protected QueueServerFixture()
+    {
+        Password = Convert.ToHexString(Guid.NewGuid().ToByteArray());
+        DataDirectory = Directory.CreateTempSubdirectory("ragapp-queue-").FullName;
+    }
+
+    /// <summary>Why the tests cannot run here; null when the server is available.</summary>
+    public virtual string? SkipReason => null;
+
+    public IConnectionMultiplexer Redis => _redis ?? throw new InvalidOperationException(SkipReason ?? "The server did not start.");
+
+    public int Port { get; } = FreeTcpPort.Next();
+
+    protected string Password { get; }
+
+    protected string DataDirectory { get; }
+
+    public async ValueTask InitializeAsync()
+    {
+        if (SkipReason is not null)
+        {
+            return;
+        }
+
+        StartServer();
+        var configuration = new ConfigurationOptions
+        {
+            EndPoints = { { "127.0.0.1", Port } },
+            Password = Password,
+            AbortOnConnectFail = true,
+            // 25 MB payloads and a storage tier under pressure take longer than the 5 s default on a busy 2-core box.
+            AsyncTimeout = 60_000,
+            SyncTimeout = 60_000,
+        };
+        var startedWaiting = DateTime.UtcNow;
+        while (_redis is null)
+        {
+            try
+            {
+                _redis = await ConnectionMultiplexer.ConnectAsync(configuration);
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow - startedWaiting < TimeSpan.FromSeconds(20))
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+
+        StopServer();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server still flushing its last file is not the test's concern; the temp folder goes eventually.
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract void StartServer();
+
+    protected abstract void StopServer();
+}
