@@ -1,3 +1,10 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Qdrant.Client;
+using RagApp.Rag.Index;
+using RagApp.Rag.Index.Embedded;
+using RagApp.Rag.Index.Qdrant;
+
 namespace Microsoft.Extensions.Hosting;
 
 internal static class Extensions
@@ -6,5 +13,41 @@ internal static class Extensions
     {
         builder.Services.AddGrpc();
         builder.Services.AddGrpcHealthChecks();
+        builder.AddVectorIndex();
+    }
+
+    /// <summary>
+    /// The index: options from section "VectorStore" (validated at start-up), the store VectorStore:Provider names,
+    /// loading it before requests are served, and for the embedded store its background snapshots.
+    /// </summary>
+    public static void AddVectorIndex(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<VectorStoreOptions>()
+            .BindConfiguration(VectorStoreOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IndexTelemetry>();
+        builder.Services.AddHostedService<VectorStoreInitializer>();
+
+        var provider = builder.Configuration.GetValue(
+            $"{VectorStoreOptions.SectionName}:{nameof(VectorStoreOptions.Provider)}", VectorStoreProvider.Embedded);
+        if (provider == VectorStoreProvider.Qdrant)
+        {
+            builder.Services.AddSingleton(services =>
+            {
+                var settings = QdrantConnectionSettings.Parse(builder.Configuration.GetConnectionString(QdrantStoreOptions.ConnectionName));
+                var options = services.GetRequiredService<IOptions<VectorStoreOptions>>().Value.Qdrant;
+                return new QdrantClient(settings.Endpoint, settings.ApiKey, options.RequestTimeout, services.GetRequiredService<ILoggerFactory>());
+            });
+            builder.Services.AddSingleton<QdrantVectorStore>();
+            builder.Services.AddSingleton<IVectorStore>(services => services.GetRequiredService<QdrantVectorStore>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<EmbeddedVectorStore>();
+            builder.Services.AddSingleton<IVectorStore>(services => services.GetRequiredService<EmbeddedVectorStore>());
+            builder.Services.AddHostedService<EmbeddedSnapshotService>();
+        }
     }
 }

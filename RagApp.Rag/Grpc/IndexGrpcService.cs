@@ -1,8 +1,183 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
 using RagApp.Core.Grpc.V1;
+using RagApp.Rag.Index;
+using RagApp.Rag.Index.Grpc;
 
 namespace RagApp.Rag.Grpc;
 
-/// <summary>The write side of the index, used by the ingest worker.</summary>
-internal sealed class IndexGrpcService : IndexService.IndexServiceBase
+/// <summary>
+/// The index's gRPC face, used by the ingest worker: upsert (a streamed document, committed atomically when the
+/// stream ends), delete, and reads. Refusals map to status codes: a malformed request is InvalidArgument naming
+/// the field, vectors of another embedding model FailedPrecondition, an unknown document NotFound.
+/// </summary>
+internal sealed partial class IndexGrpcService(
+    IVectorStore store,
+    IOptions<VectorStoreOptions> options,
+    IndexTelemetry telemetry,
+    TimeProvider timeProvider,
+    ILogger<IndexGrpcService> logger) : IndexService.IndexServiceBase
 {
+    private const int DefaultPageSize = 20;
+    private const int MaxPageSize = 100;
+
+    public override async Task<UpsertDocumentResponse> UpsertDocument(IAsyncStreamReader<UpsertDocumentPart> requestStream, ServerCallContext context)
+    {
+        using var activity = IndexTelemetry.ActivitySource.StartActivity("index upsert_document");
+        var cancellationToken = context.CancellationToken;
+        try
+        {
+            var assembler = new UpsertDocumentAssembler(options.Value);
+            // A stream that breaks off throws here, before anything was handed to the store: it commits nothing.
+            await foreach (var part in requestStream.ReadAllAsync(cancellationToken))
+            {
+                assembler.Add(part);
+            }
+
+            var (document, chunks) = assembler.Complete(timeProvider.GetUtcNow());
+            activity?.SetTag("ragapp.document_id", document.DocumentId);
+            activity?.SetTag("ragapp.chunk_count", chunks.Count);
+            var started = timeProvider.GetTimestamp();
+            var generation = await store.ReplaceDocumentAsync(document, chunks, cancellationToken);
+            var elapsed = timeProvider.GetElapsedTime(started);
+            activity?.SetTag("ragapp.index.generation", generation);
+            telemetry.RecordUpsert(chunks.Count, elapsed);
+            telemetry.Observe(await store.GetStatsAsync(cancellationToken));
+            LogDocumentUpserted(document.DocumentId, chunks.Count, generation, elapsed.TotalMilliseconds);
+            return new UpsertDocumentResponse { ChunkCount = chunks.Count, Generation = generation };
+        }
+        catch (Exception exception) when (ToRpcException(exception, activity) is { } rpcException)
+        {
+            throw rpcException;
+        }
+    }
+
+    public override async Task<DeleteDocumentResponse> DeleteDocument(DeleteDocumentRequest request, ServerCallContext context)
+    {
+        using var activity = IndexTelemetry.ActivitySource.StartActivity("index delete_document");
+        activity?.SetTag("ragapp.document_id", request.DocumentId);
+        try
+        {
+            RequireDocumentId(request.DocumentId);
+            var deletion = await store.DeleteDocumentAsync(request.DocumentId, context.CancellationToken);
+            if (deletion.Deleted)
+            {
+                telemetry.RecordDelete();
+                telemetry.Observe(await store.GetStatsAsync(context.CancellationToken));
+                LogDocumentDeleted(request.DocumentId, deletion.ChunksRemoved, deletion.Generation);
+            }
+
+            return new DeleteDocumentResponse
+            {
+                Deleted = deletion.Deleted,
+                ChunksRemoved = deletion.ChunksRemoved,
+                Generation = deletion.Generation,
+            };
+        }
+        catch (Exception exception) when (ToRpcException(exception, activity) is { } rpcException)
+        {
+            throw rpcException;
+        }
+    }
+
+    public override async Task<DocumentInfo> GetDocument(GetDocumentRequest request, ServerCallContext context)
+    {
+        try
+        {
+            RequireDocumentId(request.DocumentId);
+            var document = await store.GetDocumentAsync(request.DocumentId, context.CancellationToken)
+                ?? throw DocumentNotFound(request.DocumentId);
+            return IndexProtoMapper.ToDocumentInfo(document);
+        }
+        catch (Exception exception) when (ToRpcException(exception, null) is { } rpcException)
+        {
+            throw rpcException;
+        }
+    }
+
+    public override async Task<ListDocumentsResponse> ListDocuments(ListDocumentsRequest request, ServerCallContext context)
+    {
+        try
+        {
+            if (request.PageSize is < 0 or > MaxPageSize)
+            {
+                throw new InvalidIndexRequestException("page_size", $"must be 1..{MaxPageSize}, or 0 for the default {DefaultPageSize}; got {request.PageSize}");
+            }
+
+            var cursor = IndexProtoMapper.FromPageToken(request.PageToken);
+            var page = await store.ListDocumentsAsync(request.PageSize == 0 ? DefaultPageSize : request.PageSize, cursor, context.CancellationToken);
+            return new ListDocumentsResponse
+            {
+                Documents = { page.Documents.Select(IndexProtoMapper.ToDocumentInfo) },
+                NextPageToken = IndexProtoMapper.ToPageToken(page.NextCursor),
+                TotalCount = page.TotalCount,
+            };
+        }
+        catch (Exception exception) when (ToRpcException(exception, null) is { } rpcException)
+        {
+            throw rpcException;
+        }
+    }
+
+    public override async Task<GetDocumentChunksResponse> GetDocumentChunks(GetDocumentChunksRequest request, ServerCallContext context)
+    {
+        try
+        {
+            RequireDocumentId(request.DocumentId);
+            var chunks = await store.GetChunksAsync(request.DocumentId, request.IncludeVectors, context.CancellationToken)
+                ?? throw DocumentNotFound(request.DocumentId);
+            return new GetDocumentChunksResponse { Chunks = { chunks.Select(IndexProtoMapper.ToChunkRecord) } };
+        }
+        catch (Exception exception) when (ToRpcException(exception, null) is { } rpcException)
+        {
+            throw rpcException;
+        }
+    }
+
+    public override async Task<IndexStats> GetStats(GetStatsRequest request, ServerCallContext context)
+    {
+        var statistics = await store.GetStatsAsync(context.CancellationToken);
+        telemetry.Observe(statistics);
+        return IndexProtoMapper.ToIndexStats(statistics);
+    }
+
+    private static void RequireDocumentId(string documentId)
+    {
+        if (string.IsNullOrWhiteSpace(documentId))
+        {
+            throw new InvalidIndexRequestException("document_id", "required");
+        }
+    }
+
+    private static RpcException DocumentNotFound(string documentId) =>
+        new(new Status(StatusCode.NotFound, $"document_id: no document '{documentId}' in the index"));
+
+    /// <summary>The status a refusal maps to; null lets anything else surface as Internal/Cancelled as gRPC does.</summary>
+    private RpcException? ToRpcException(Exception exception, Activity? activity)
+    {
+        var status = exception switch
+        {
+            InvalidIndexRequestException => new Status(StatusCode.InvalidArgument, exception.Message),
+            EmbeddingModelMismatchException => new Status(StatusCode.FailedPrecondition, exception.Message),
+            _ => (Status?)null,
+        };
+        if (status is not { } refusal)
+        {
+            return null;
+        }
+
+        activity?.SetStatus(ActivityStatusCode.Error, refusal.Detail);
+        LogRequestRefused(refusal.StatusCode, refusal.Detail);
+        return new RpcException(refusal);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Indexed document {DocumentId}: {Chunks} chunks, generation {Generation}, {ElapsedMs:F0} ms")]
+    private partial void LogDocumentUpserted(string documentId, int chunks, long generation, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted document {DocumentId}: {Chunks} chunks, generation {Generation}")]
+    private partial void LogDocumentDeleted(string documentId, int chunks, long generation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Index request refused ({StatusCode}): {Detail}")]
+    private partial void LogRequestRefused(StatusCode statusCode, string detail);
 }

@@ -1,0 +1,94 @@
+namespace RagApp.Rag.Index.Embedded;
+
+/// <summary>
+/// Chunk slots with their L2-normalised vectors in one contiguous float array (slot i at [i*dims, (i+1)*dims)),
+/// so a dense scan is a run of SIMD dot products with no per-chunk objects touched. Freed slots are reused
+/// lowest first, which keeps the scanned range tight; a freed slot holds no chunk and is skipped.
+/// </summary>
+internal sealed class ChunkTable
+{
+    private const int InitialCapacity = 1024;
+
+    private readonly SortedSet<int> _freeSlots = [];
+    private float[] _vectors = [];
+    private StoredChunk?[] _chunks = [];
+
+    public int Dimensions { get; private set; }
+
+    /// <summary>One past the highest slot in use: scans stop here.</summary>
+    public int SlotLimit { get; private set; }
+
+    public int Count { get; private set; }
+
+    public ReadOnlySpan<float> Vectors => _vectors.AsSpan(0, SlotLimit * Dimensions);
+
+    public StoredChunk? ChunkAt(int slot) => _chunks[slot];
+
+    public ReadOnlySpan<float> VectorAt(int slot) => _vectors.AsSpan(slot * Dimensions, Dimensions);
+
+    public int Add(StoredChunk chunk, ReadOnlySpan<float> vector)
+    {
+        if (Dimensions == 0)
+        {
+            ArgumentOutOfRangeException.ThrowIfZero(vector.Length);
+            Dimensions = vector.Length;
+        }
+        else if (vector.Length != Dimensions)
+        {
+            throw new ArgumentException($"The table holds {Dimensions}-dimensional vectors, not {vector.Length}.", nameof(vector));
+        }
+
+        int slot;
+        if (_freeSlots.Count > 0)
+        {
+            slot = _freeSlots.Min;
+            _freeSlots.Remove(slot);
+        }
+        else
+        {
+            slot = SlotLimit;
+            EnsureCapacity(slot + 1);
+            SlotLimit++;
+        }
+
+        VectorMath.Normalize(vector, _vectors.AsSpan(slot * Dimensions, Dimensions));
+        _chunks[slot] = chunk;
+        Count++;
+        return slot;
+    }
+
+    public void Remove(int slot)
+    {
+        if (_chunks[slot] is null)
+        {
+            throw new InvalidOperationException($"Slot {slot} is already free.");
+        }
+
+        _chunks[slot] = null;
+        _vectors.AsSpan(slot * Dimensions, Dimensions).Clear();
+        Count--;
+        _freeSlots.Add(slot);
+        while (SlotLimit > 0 && _freeSlots.Contains(SlotLimit - 1))
+        {
+            _freeSlots.Remove(SlotLimit - 1);
+            SlotLimit--;
+        }
+    }
+
+    private void EnsureCapacity(int slots)
+    {
+        if (slots <= _chunks.Length)
+        {
+            return;
+        }
+
+        var capacity = Math.Max(InitialCapacity, _chunks.Length * 2);
+        while (capacity < slots)
+        {
+            capacity *= 2;
+        }
+
+        Array.Resize(ref _chunks, capacity);
+        Array.Resize(ref _vectors, checked(capacity * Dimensions));
+    }
+}

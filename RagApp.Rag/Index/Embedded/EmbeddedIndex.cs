@@ -1,0 +1,271 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using RagApp.Rag.Index.Embedded.Storage;
+using RagApp.Rag.Index.Keywords;
+using RagApp.Rag.Index.Search;
+
+namespace RagApp.Rag.Index.Embedded;
+
+/// <summary>
+/// The in-memory state of the embedded store: documents, chunk table, keyword statistics, generation and model.
+/// Not thread-safe: <see cref="EmbeddedVectorStore"/> serialises changes and lets reads run in parallel.
+/// </summary>
+internal sealed class EmbeddedIndex(Bm25 bm25)
+{
+    private readonly Dictionary<string, DocumentEntry> _documents = new(StringComparer.Ordinal);
+    private readonly List<string> _sortedIds = [];
+    private readonly ChunkTable _table = new();
+    private readonly KeywordIndex _keywords = new(bm25);
+
+    public long Generation { get; private set; }
+    public string EmbeddingModel { get; private set; } = "";
+    public int EmbeddingDimensions { get; private set; }
+    public int DocumentCount => _documents.Count;
+    public int ChunkCount => _table.Count;
+
+    /// <summary>Throws when vectors of this model would not belong in the index.</summary>
+    public void EnsureModel(string model, int dimensions)
+    {
+        if (EmbeddingDimensions != 0 && (!string.Equals(model, EmbeddingModel, StringComparison.Ordinal) || dimensions != EmbeddingDimensions))
+        {
+            throw new EmbeddingModelMismatchException(EmbeddingModel, EmbeddingDimensions, model, dimensions);
+        }
+    }
+
+    /// <summary>Restores generation and model from a snapshot header.</summary>
+    public void Restore(SnapshotHeaderRecord header)
+    {
+        Generation = header.Generation;
+        EmbeddingModel = header.EmbeddingModel;
+        EmbeddingDimensions = header.EmbeddingDimensions;
+    }
+
+    /// <summary>Loads one document of a snapshot (whose generation the header already set).</summary>
+    public void Load(ReplaceDocumentRecord record) => Replace(record.Document, record.Chunks);
+
+    /// <summary>Applies a change with a newer generation; older ones (already in the snapshot) are skipped.</summary>
+    public bool Apply(IndexRecord record)
+    {
+        if (record.Generation <= Generation)
+        {
+            return false;
+        }
+
+        switch (record)
+        {
+            case ReplaceDocumentRecord replace:
+                Replace(replace.Document, replace.Chunks);
+                break;
+            case DeleteDocumentRecord delete:
+                Remove(delete.DocumentId);
+                break;
+            default:
+                throw new InvalidDataException($"A {record.GetType().Name} cannot be applied to the index.");
+        }
+
+        Generation = record.Generation;
+        return true;
+    }
+
+    public IndexedDocument? GetDocument(string documentId) =>
+        _documents.TryGetValue(documentId, out var entry) ? entry.Document : null;
+
+    /// <summary>Documents in ordinal id order, starting after <paramref name="afterDocumentId"/>.</summary>
+    public DocumentPage ListDocuments(int pageSize, string? afterDocumentId)
+    {
+        var start = 0;
+        if (afterDocumentId is not null)
+        {
+            var index = _sortedIds.BinarySearch(afterDocumentId, StringComparer.Ordinal);
+            start = index >= 0 ? index + 1 : ~index;
+        }
+
+        var end = Math.Min(_sortedIds.Count, start + pageSize);
+        var documents = new List<IndexedDocument>(Math.Max(0, end - start));
+        for (var i = start; i < end; i++)
+        {
+            documents.Add(_documents[_sortedIds[i]].Document);
+        }
+
+        var next = end < _sortedIds.Count && documents.Count > 0 ? documents[^1].DocumentId : null;
+        return new DocumentPage(documents, next, _documents.Count);
+    }
+
+    public IReadOnlyList<IndexedChunk>? GetChunks(string documentId, bool includeVectors)
+    {
+        if (!_documents.TryGetValue(documentId, out var entry))
+        {
+            return null;
+        }
+
+        var chunks = new IndexedChunk[entry.Slots.Length];
+        for (var ordinal = 0; ordinal < chunks.Length; ordinal++)
+        {
+            var slot = entry.Slots[ordinal];
+            var chunk = _table.ChunkAt(slot)!.Chunk;
+            chunks[ordinal] = includeVectors ? chunk with { Vector = _table.VectorAt(slot).ToArray() } : chunk;
+        }
+
+        return chunks;
+    }
+
+    /// <summary>Every document as a replace record with vectors, in id order: the body of a snapshot.</summary>
+    public IEnumerable<ReplaceDocumentRecord> ExportDocuments()
+    {
+        foreach (var documentId in _sortedIds)
+        {
+            var entry = _documents[documentId];
+            yield return new ReplaceDocumentRecord(Generation, entry.Document, GetChunks(documentId, includeVectors: true)!);
+        }
+    }
+
+    /// <param name="normalizedQuery">The query vector, already L2-normalised; empty when the mode needs none.</param>
+    public List<ScoredChunk> Search(
+        ReadOnlySpan<float> normalizedQuery,
+        IReadOnlyList<string> queryTerms,
+        int topK,
+        SearchFilter? filter,
+        SearchOptions options)
+    {
+        if (_table.Count == 0)
+        {
+            return [];
+        }
+
+        var slotLimit = _table.SlotLimit;
+        bool[]? allowed = null;
+        try
+        {
+            if (filter is { IsEmpty: false })
+            {
+                allowed = ArrayPool<bool>.Shared.Rent(slotLimit);
+                if (!MarkAllowedSlots(filter, allowed, slotLimit))
+                {
+                    return [];
+                }
+            }
+
+            var candidates = options.Mode == SearchMode.Hybrid ? Math.Max(topK, options.CandidateCount) : topK;
+            var dense = options.Mode != SearchMode.Keyword ? RankDense(normalizedQuery, allowed, candidates) : [];
+            var keyword = options.Mode != SearchMode.Dense ? RankKeyword(queryTerms, allowed, candidates) : [];
+            return options.Mode switch
+            {
+                SearchMode.Dense => dense.ConvertAll(hit => ToScoredChunk(hit.Key, hit.Score, hit.Score, null)),
+                SearchMode.Keyword => keyword.ConvertAll(hit => ToScoredChunk(hit.Key, hit.Score, null, hit.Score)),
+                _ => HybridFusion.Fuse(dense, keyword, options, topK)
+                    .ConvertAll(hit => ToScoredChunk(hit.Key, hit.Score, hit.DenseScore, hit.KeywordScore)),
+            };
+        }
+        finally
+        {
+            if (allowed is not null)
+            {
+                ArrayPool<bool>.Shared.Return(allowed);
+            }
+        }
+    }
+
+    private void Replace(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks)
+    {
+        EnsureModel(document.EmbeddingModel, document.EmbeddingDimensions);
+        var isNew = !_documents.ContainsKey(document.DocumentId);
+        if (!isNew)
+        {
+            Remove(document.DocumentId);
+        }
+
+        var entry = new DocumentEntry(document with { ChunkCount = chunks.Count }, new int[chunks.Count]);
+        foreach (var chunk in chunks)
+        {
+            var slot = _table.Add(new StoredChunk(chunk with { Vector = ReadOnlyMemory<float>.Empty }, entry), chunk.Vector.Span);
+            entry.Slots[chunk.Ordinal] = slot;
+            _keywords.Add(slot, chunk.Text);
+        }
+
+        _documents.Add(document.DocumentId, entry);
+        var index = _sortedIds.BinarySearch(document.DocumentId, StringComparer.Ordinal);
+        _sortedIds.Insert(~index, document.DocumentId);
+        if (EmbeddingDimensions == 0)
+        {
+            EmbeddingModel = document.EmbeddingModel;
+            EmbeddingDimensions = document.EmbeddingDimensions;
+        }
+    }
+
+    private void Remove(string documentId)
+    {
+        if (!_documents.Remove(documentId, out var entry))
+        {
+            return;
+        }
+
+        foreach (var slot in entry.Slots)
+        {
+            _keywords.Remove(slot, _table.ChunkAt(slot)!.Chunk.Text);
+            _table.Remove(slot);
+        }
+
+        _sortedIds.RemoveAt(_sortedIds.BinarySearch(documentId, StringComparer.Ordinal));
+    }
+
+    private bool MarkAllowedSlots(SearchFilter filter, bool[] allowed, int slotLimit)
+    {
+        Array.Clear(allowed, 0, slotLimit);
+        var any = false;
+        IEnumerable<DocumentEntry> documents = filter.DocumentIds.Count > 0
+            ? filter.DocumentIds.Select(id => _documents.GetValueOrDefault(id)).OfType<DocumentEntry>()
+            : _documents.Values;
+        foreach (var entry in documents)
+        {
+            if (!filter.Matches(entry.Document))
+            {
+                continue;
+            }
+
+            foreach (var slot in entry.Slots)
+            {
+                allowed[slot] = true;
+                any = true;
+            }
+        }
+
+        return any;
+    }
+
+    private List<RankedCandidate<int>> RankDense(ReadOnlySpan<float> query, bool[]? allowed, int count)
+    {
+        if (query.IsEmpty)
+        {
+            return [];
+        }
+
+        var collector = new TopKCollector(count);
+        var vectors = _table.Vectors;
+        var dimensions = _table.Dimensions;
+        var slotLimit = _table.SlotLimit;
+        for (var slot = 0; slot < slotLimit; slot++)
+        {
+            if (allowed is null ? _table.ChunkAt(slot) is null : !allowed[slot])
+            {
+                continue;
+            }
+
+            collector.Offer(slot, TensorPrimitives.Dot(vectors.Slice(slot * dimensions, dimensions), query));
+        }
+
+        return collector.ToRanking();
+    }
+
+    private List<RankedCandidate<int>> RankKeyword(IReadOnlyList<string> terms, bool[]? allowed, int count)
+    {
+        var collector = new TopKCollector(count);
+        _keywords.Search(terms, _table.SlotLimit, allowed, collector);
+        return collector.ToRanking();
+    }
+
+    private ScoredChunk ToScoredChunk(int slot, double score, double? dense, double? keyword)
+    {
+        var stored = _table.ChunkAt(slot)!;
+        return new ScoredChunk(stored.Document.Document, stored.Chunk, score, dense, keyword);
+    }
+}

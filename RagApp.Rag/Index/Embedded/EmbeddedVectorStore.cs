@@ -1,0 +1,367 @@
+using System.Buffers;
+using Microsoft.Extensions.Options;
+using RagApp.Rag.Index.Embedded.Storage;
+using RagApp.Rag.Index.Keywords;
+using RagApp.Rag.Index.Search;
+
+namespace RagApp.Rag.Index.Embedded;
+
+/// <summary>
+/// The index inside RagApp.Rag. State lives in memory (<see cref="EmbeddedIndex"/>); durability comes from a
+/// write-ahead log fsync'd before a write returns, folded into a snapshot from time to time. Searches run in
+/// parallel under a read lock; writes are serialised by a gate and swap state under the write lock only for the
+/// in-memory apply, so disk I/O never blocks searches.
+/// </summary>
+internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
+{
+    public const string StoreName = "embedded";
+    public const string SnapshotFileName = "index.snapshot";
+    public const string LogFileName = "index.wal";
+
+    private readonly VectorStoreOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<EmbeddedVectorStore> _logger;
+    private readonly ReaderWriterLockSlim _stateLock = new(LockRecursionPolicy.NoRecursion);
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Lock _initializationLock = new();
+    private Task? _initialization;
+    private EmbeddedIndex _index;
+    private WriteAheadLog? _log;
+    private DateTimeOffset _lastSnapshotAt;
+    private bool _disposed;
+
+    public EmbeddedVectorStore(IOptions<VectorStoreOptions> options, TimeProvider timeProvider, ILogger<EmbeddedVectorStore> logger)
+    {
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _index = NewIndex();
+        if (string.IsNullOrWhiteSpace(_options.DataDirectory))
+        {
+            throw new InvalidOperationException("VectorStore:DataDirectory is required for the embedded vector store.");
+        }
+
+        DataDirectory = Path.GetFullPath(_options.DataDirectory);
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>Bytes in the write-ahead log; the compaction service snapshots when this grows too large.</summary>
+    public long LogLength => _log?.Length ?? 0;
+
+    public int LogRecordCount => _log?.RecordCount ?? 0;
+
+    public DateTimeOffset LastSnapshotAt => _lastSnapshotAt;
+
+    public Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        lock (_initializationLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_initialization is null || _initialization.IsFaulted || _initialization.IsCanceled)
+            {
+                // A failed load is retried by the next caller rather than cached forever.
+                _initialization = Task.Run(Load, CancellationToken.None);
+            }
+
+            return _initialization.IsCompletedSuccessfully ? Task.CompletedTask : _initialization.WaitAsync(cancellationToken);
+        }
+    }
+
+    public async Task<long> ReplaceDocumentAsync(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken)
+    {
+        ChunkListValidator.Validate(document, chunks);
+        await InitializeAsync(cancellationToken);
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _index.EnsureModel(document.EmbeddingModel, document.EmbeddingDimensions);
+            var record = new ReplaceDocumentRecord(_index.Generation + 1, document with { ChunkCount = chunks.Count }, chunks);
+            Commit(record);
+            return record.Generation;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<DocumentDeletion> DeleteDocumentAsync(string documentId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(documentId);
+        await InitializeAsync(cancellationToken);
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_index.GetDocument(documentId) is not { } document)
+            {
+                return new DocumentDeletion(false, 0, _index.Generation);
+            }
+
+            var record = new DeleteDocumentRecord(_index.Generation + 1, documentId);
+            Commit(record);
+            return new DocumentDeletion(true, document.ChunkCount, record.Generation);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<IndexedDocument?> GetDocumentAsync(string documentId, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        return Read(index => index.GetDocument(documentId));
+    }
+
+    public async Task<DocumentPage> ListDocumentsAsync(int pageSize, string? cursor, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        await InitializeAsync(cancellationToken);
+        return Read(index => index.ListDocuments(pageSize, cursor));
+    }
+
+    public async Task<IReadOnlyList<IndexedChunk>?> GetChunksAsync(string documentId, bool includeVectors, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        return Read(index => index.GetChunks(documentId, includeVectors));
+    }
+
+    public async Task<IndexStatistics> GetStatsAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        return Read(index => new IndexStatistics(
+            index.DocumentCount, index.ChunkCount, index.Generation, index.EmbeddingModel, index.EmbeddingDimensions, StoreName));
+    }
+
+    public async Task<long> GetGenerationAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        return Read(index => index.Generation);
+    }
+
+    public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(
+        ReadOnlyMemory<float> queryVector,
+        string? queryText,
+        int topK,
+        SearchFilter? filter,
+        SearchOptions? options,
+        CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
+        options ??= SearchOptions.Default;
+        options.Validate();
+        var usesVector = options.Mode != SearchMode.Keyword && !queryVector.IsEmpty;
+        if (options.Mode == SearchMode.Dense && queryVector.IsEmpty)
+        {
+            throw new ArgumentException("A dense search needs a query vector.", nameof(queryVector));
+        }
+
+        if (usesVector && !ChunkListValidator.IsUsable(queryVector.Span))
+        {
+            throw new ArgumentException("The query vector is zero or has non-finite values.", nameof(queryVector));
+        }
+
+        var terms = options.Mode != SearchMode.Dense ? KeywordTokenizer.DistinctTerms(queryText) : [];
+        await InitializeAsync(cancellationToken);
+
+        var normalized = usesVector ? ArrayPool<float>.Shared.Rent(queryVector.Length) : null;
+        try
+        {
+            if (normalized is not null)
+            {
+                VectorMath.Normalize(queryVector.Span, normalized.AsSpan(0, queryVector.Length));
+            }
+
+            _stateLock.EnterReadLock();
+            try
+            {
+                if (usesVector && _index.EmbeddingDimensions != 0 && queryVector.Length != _index.EmbeddingDimensions)
+                {
+                    throw new ArgumentException(
+                        $"The query vector has {queryVector.Length} dimensions, the index {_index.EmbeddingDimensions}.", nameof(queryVector));
+                }
+
+                var query = normalized is null ? ReadOnlySpan<float>.Empty : normalized.AsSpan(0, queryVector.Length);
+                return _index.Search(query, terms, topK, filter, options);
+            }
+            finally
+            {
+                _stateLock.ExitReadLock();
+            }
+        }
+        finally
+        {
+            if (normalized is not null)
+            {
+                ArrayPool<float>.Shared.Return(normalized);
+            }
+        }
+    }
+
+    /// <summary>Whether the log has grown past the size threshold, or has waited longer than the interval.</summary>
+    public bool IsSnapshotDue() =>
+        LogRecordCount > 0
+        && (LogLength >= _options.SnapshotLogSizeBytes || _timeProvider.GetUtcNow() - _lastSnapshotAt >= _options.SnapshotInterval);
+
+    /// <summary>
+    /// Writes the whole index as a new snapshot and empties the log. Writes wait meanwhile; searches go on. A crash
+    /// at any point leaves a loadable pair: the old snapshot with the full log, or the new one with a log whose
+    /// records it already holds (skipped by generation on replay).
+    /// </summary>
+    public async Task SnapshotAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var started = _timeProvider.GetTimestamp();
+            var header = new SnapshotHeaderRecord(_index.Generation, _index.EmbeddingModel, _index.EmbeddingDimensions, _index.DocumentCount);
+            SnapshotFile.Write(Path.Combine(DataDirectory, SnapshotFileName), header, _index.ExportDocuments());
+            var folded = _log!.RecordCount;
+            _log.Reset();
+            _lastSnapshotAt = _timeProvider.GetUtcNow();
+            var elapsedMs = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
+            LogSnapshotWritten(header.Generation, header.DocumentCount, _index.ChunkCount, folded, elapsedMs);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        Task? initialization;
+        lock (_initializationLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            initialization = _initialization;
+        }
+
+        // Let a load in flight finish so its log handle is closed below, not leaked.
+        try
+        {
+            initialization?.GetAwaiter().GetResult();
+        }
+        catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            // It failed; there is no log to close.
+        }
+
+        _writeGate.Wait();
+        try
+        {
+            _log?.Dispose();
+            _log = null;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private EmbeddedIndex NewIndex() => new(new Bm25(_options.Keyword.K1, _options.Keyword.B));
+
+    private void Load()
+    {
+        var started = _timeProvider.GetTimestamp();
+        Directory.CreateDirectory(DataDirectory);
+        var index = NewIndex();
+        var snapshotPath = Path.Combine(DataDirectory, SnapshotFileName);
+        SnapshotFile.DeleteLeftovers(snapshotPath);
+        if (File.Exists(snapshotPath))
+        {
+            foreach (var record in SnapshotFile.Read(snapshotPath))
+            {
+                if (record is SnapshotHeaderRecord header)
+                {
+                    index.Restore(header);
+                }
+                else
+                {
+                    index.Load((ReplaceDocumentRecord)record);
+                }
+            }
+        }
+
+        var snapshotGeneration = index.Generation;
+        var log = WriteAheadLog.Open(Path.Combine(DataDirectory, LogFileName), out var records, out var discardedBytes);
+        try
+        {
+            if (discardedBytes > 0)
+            {
+                LogDamagedTailDiscarded(discardedBytes, records.Count);
+            }
+
+            var replayed = records.Count(index.Apply);
+            _stateLock.EnterWriteLock();
+            try
+            {
+                _index = index;
+                _log = log;
+            }
+            finally
+            {
+                _stateLock.ExitWriteLock();
+            }
+
+            _lastSnapshotAt = _timeProvider.GetUtcNow();
+            var elapsedMs = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
+            LogLoaded(DataDirectory, index.DocumentCount, index.ChunkCount, index.Generation, snapshotGeneration, replayed, elapsedMs);
+        }
+        catch
+        {
+            log.Dispose();
+            throw;
+        }
+    }
+
+    private void Commit(IndexRecord record)
+    {
+        // Durable first: if the log write fails nothing changed, and a crash after it replays the record.
+        _log!.Append(record);
+        _stateLock.EnterWriteLock();
+        try
+        {
+            _index.Apply(record);
+        }
+        finally
+        {
+            _stateLock.ExitWriteLock();
+        }
+    }
+
+    private T Read<T>(Func<EmbeddedIndex, T> read)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            return read(_index);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Embedded index loaded from {Directory}: {Documents} documents, {Chunks} chunks, generation {Generation} (snapshot at {SnapshotGeneration}, {Replayed} log records replayed) in {ElapsedMs:F0} ms")]
+    private partial void LogLoaded(string directory, int documents, int chunks, long generation, long snapshotGeneration, int replayed, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The index log ended in {Bytes} bytes of an unfinished write (a crash mid-write); they were cut off and the {Records} complete records before them kept")]
+    private partial void LogDamagedTailDiscarded(long bytes, int records);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Index snapshot written at generation {Generation}: {Documents} documents, {Chunks} chunks, {Folded} log records folded in, {ElapsedMs:F0} ms")]
+    private partial void LogSnapshotWritten(long generation, int documents, int chunks, int folded, double elapsedMs);
+}

@@ -1,0 +1,117 @@
+using System.Buffers;
+using RagApp.Rag.Index.Keywords;
+
+namespace RagApp.Rag.Index.Embedded;
+
+/// <summary>
+/// BM25 statistics over the chunk slots, kept up to date on every add and remove: postings per term, each slot's
+/// length in terms, the total length for the average. Each chunk is one BM25 "document".
+/// </summary>
+internal sealed class KeywordIndex(Bm25 bm25)
+{
+    private readonly Dictionary<string, PostingList> _postings = new(StringComparer.Ordinal);
+    private int[] _lengths = [];
+    private long _totalLength;
+    private int _chunkCount;
+
+    public int TermCount => _postings.Count;
+
+    public void Add(int slot, string text)
+    {
+        var (frequencies, length) = KeywordTokenizer.CountTerms(text);
+        if (slot >= _lengths.Length)
+        {
+            Array.Resize(ref _lengths, Math.Max(1024, Math.Max(slot + 1, _lengths.Length * 2)));
+        }
+
+        foreach (var (term, frequency) in frequencies)
+        {
+            if (!_postings.TryGetValue(term, out var postings))
+            {
+                postings = new PostingList();
+                _postings.Add(term, postings);
+            }
+
+            postings.Add(slot, frequency);
+        }
+
+        _lengths[slot] = length;
+        _totalLength += length;
+        _chunkCount++;
+    }
+
+    /// <summary>Removes a slot; <paramref name="text"/> must be the text it was added with (re-tokenised rather than kept).</summary>
+    public void Remove(int slot, string text)
+    {
+        foreach (var term in KeywordTokenizer.DistinctTerms(text))
+        {
+            var postings = _postings[term];
+            postings.Remove(slot);
+            if (postings.Count == 0)
+            {
+                _postings.Remove(term);
+            }
+        }
+
+        _totalLength -= _lengths[slot];
+        _lengths[slot] = 0;
+        _chunkCount--;
+    }
+
+    /// <summary>
+    /// Scores every slot that holds at least one query term (and passes <paramref name="allowed"/>, when given)
+    /// into <paramref name="collector"/>. Works in one pooled accumulator sized to the slot range.
+    /// </summary>
+    public void Search(IReadOnlyList<string> terms, int slotLimit, bool[]? allowed, TopKCollector collector)
+    {
+        if (terms.Count == 0 || _chunkCount == 0)
+        {
+            return;
+        }
+
+        var averageLength = (double)_totalLength / _chunkCount;
+        var scores = ArrayPool<float>.Shared.Rent(slotLimit);
+        var touched = ArrayPool<int>.Shared.Rent(slotLimit);
+        var touchedCount = 0;
+        try
+        {
+            Array.Clear(scores, 0, slotLimit);
+            foreach (var term in terms)
+            {
+                if (!_postings.TryGetValue(term, out var postings))
+                {
+                    continue;
+                }
+
+                var idf = Bm25.InverseDocumentFrequency(_chunkCount, postings.Count);
+                var slots = postings.Slots;
+                var frequencies = postings.Frequencies;
+                for (var i = 0; i < slots.Length; i++)
+                {
+                    var slot = slots[i];
+                    if (allowed is not null && !allowed[slot])
+                    {
+                        continue;
+                    }
+
+                    if (scores[slot] == 0)
+                    {
+                        touched[touchedCount++] = slot;
+                    }
+
+                    scores[slot] += (float)(idf * bm25.TermWeight(frequencies[i], _lengths[slot], averageLength));
+                }
+            }
+
+            for (var i = 0; i < touchedCount; i++)
+            {
+                collector.Offer(touched[i], scores[touched[i]]);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scores);
+            ArrayPool<int>.Shared.Return(touched);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+namespace RagApp.Rag.Index.Embedded.Storage;
+
+internal sealed record DeleteDocumentRecord(long Generation, string DocumentId) : IndexRecord(Generation);

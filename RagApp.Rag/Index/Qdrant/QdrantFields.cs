@@ -1,0 +1,33 @@
+namespace RagApp.Rag.Index.Qdrant;
+
+/// <summary>Names of the vectors and payload fields in both collections, in one place.</summary>
+internal static class QdrantFields
+{
+    public const string DenseVector = "dense";
+    public const string SparseVector = "sparse";
+
+    public const string Kind = "kind";
+    public const string KindDocument = "document";
+    public const string KindMetadata = "index_metadata";
+
+    public const string DocumentId = "document_id";
+    public const string ChunkId = "chunk_id";
+    public const string Ordinal = "ordinal";
+    public const string Text = "text";
+    public const string Page = "page";
+    public const string StartOffset = "start_offset";
+    public const string EndOffset = "end_offset";
+    public const string Section = "section";
+    public const string ContentHash = "content_hash";
+    /// <summary>The generation of the write that stored a chunk: a replace deletes the document's chunks of any other.</summary>
+    public const string Generation = "generation";
+
+    public const string Title = "title";
+    public const string SourceName = "source_name";
+    public const string ContentType = "content_type";
+    public const string Metadata = "metadata";
+    public const string EmbeddingModel = "embedding_model";
+    public const string EmbeddingDimensions = "embedding_dimensions";
+    public const string IndexedAtUnixMs = "indexed_at_unix_ms";
+    public const string ChunkCount = "chunk_count";
+}

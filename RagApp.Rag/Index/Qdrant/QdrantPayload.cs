@@ -1,0 +1,154 @@
+using Google.Protobuf.Collections;
+using Qdrant.Client.Grpc;
+
+namespace RagApp.Rag.Index.Qdrant;
+
+/// <summary>Maps chunks, documents and the index metadata to Qdrant points and back.</summary>
+internal static class QdrantPayload
+{
+    public static PointStruct ChunkPoint(IndexedDocument document, IndexedChunk chunk, long generation, QdrantSparseEncoder sparse)
+    {
+        var vectors = new Dictionary<string, Vector> { [QdrantFields.DenseVector] = chunk.Vector.ToArray() };
+        var (values, indices) = sparse.EncodeChunk(chunk.Text);
+        if (indices.Length > 0)
+        {
+            // A chunk without any term simply has no sparse vector; Qdrant allows a named vector to be absent.
+            vectors[QdrantFields.SparseVector] = (values, indices);
+        }
+
+        return new PointStruct
+        {
+            Id = Guid.Parse(chunk.ChunkId),
+            Vectors = vectors,
+            Payload =
+            {
+                [QdrantFields.DocumentId] = document.DocumentId,
+                [QdrantFields.ChunkId] = chunk.ChunkId,
+                [QdrantFields.Ordinal] = chunk.Ordinal,
+                [QdrantFields.Text] = chunk.Text,
+                [QdrantFields.Page] = chunk.Page,
+                [QdrantFields.StartOffset] = chunk.StartOffset,
+                [QdrantFields.EndOffset] = chunk.EndOffset,
+                [QdrantFields.Section] = chunk.Section,
+                [QdrantFields.ContentHash] = chunk.ContentHash,
+                [QdrantFields.Generation] = generation,
+                // Copied onto every chunk so searches can filter on it without a join.
+                [QdrantFields.Metadata] = MetadataValue(document.Metadata),
+            },
+        };
+    }
+
+    public static PointStruct DocumentPoint(IndexedDocument document) => new()
+    {
+        Id = QdrantPointIds.ForDocument(document.DocumentId),
+        Vectors = RegistryVector,
+        Payload =
+        {
+            [QdrantFields.Kind] = QdrantFields.KindDocument,
+            [QdrantFields.DocumentId] = document.DocumentId,
+            [QdrantFields.Title] = document.Title,
+            [QdrantFields.SourceName] = document.SourceName,
+            [QdrantFields.ContentType] = document.ContentType,
+            [QdrantFields.ContentHash] = document.ContentHash,
+            [QdrantFields.Metadata] = MetadataValue(document.Metadata),
+            [QdrantFields.EmbeddingModel] = document.EmbeddingModel,
+            [QdrantFields.EmbeddingDimensions] = document.EmbeddingDimensions,
+            [QdrantFields.IndexedAtUnixMs] = document.IndexedAt.ToUnixTimeMilliseconds(),
+            [QdrantFields.ChunkCount] = document.ChunkCount,
+        },
+    };
+
+    public static PointStruct MetadataPoint(QdrantIndexMetadata metadata) => new()
+    {
+        Id = QdrantPointIds.IndexMetadata,
+        Vectors = RegistryVector,
+        Payload =
+        {
+            [QdrantFields.Kind] = QdrantFields.KindMetadata,
+            [QdrantFields.Generation] = metadata.Generation,
+            [QdrantFields.EmbeddingModel] = metadata.EmbeddingModel,
+            [QdrantFields.EmbeddingDimensions] = metadata.EmbeddingDimensions,
+        },
+    };
+
+    /// <summary>The registry collection needs some vector per point; every point carries this constant one.</summary>
+    public static float[] RegistryVector => [1f];
+
+    public static IndexedChunk ReadChunk(MapField<string, Value> payload, VectorsOutput? vectors) => new()
+    {
+        ChunkId = String(payload, QdrantFields.ChunkId),
+        Ordinal = (int)Integer(payload, QdrantFields.Ordinal),
+        Text = String(payload, QdrantFields.Text),
+        Page = (int)Integer(payload, QdrantFields.Page),
+        StartOffset = (int)Integer(payload, QdrantFields.StartOffset),
+        EndOffset = (int)Integer(payload, QdrantFields.EndOffset),
+        Section = String(payload, QdrantFields.Section),
+        ContentHash = String(payload, QdrantFields.ContentHash),
+        Vector = DenseVector(vectors),
+    };
+
+    public static IndexedDocument ReadDocument(MapField<string, Value> payload) => new()
+    {
+        DocumentId = String(payload, QdrantFields.DocumentId),
+        Title = String(payload, QdrantFields.Title),
+        SourceName = String(payload, QdrantFields.SourceName),
+        ContentType = String(payload, QdrantFields.ContentType),
+        ContentHash = String(payload, QdrantFields.ContentHash),
+        Metadata = ReadMetadata(payload),
+        EmbeddingModel = String(payload, QdrantFields.EmbeddingModel),
+        EmbeddingDimensions = (int)Integer(payload, QdrantFields.EmbeddingDimensions),
+        IndexedAt = DateTimeOffset.FromUnixTimeMilliseconds(Integer(payload, QdrantFields.IndexedAtUnixMs)),
+        ChunkCount = (int)Integer(payload, QdrantFields.ChunkCount),
+    };
+
+    public static QdrantIndexMetadata ReadIndexMetadata(MapField<string, Value> payload) => new(
+        Integer(payload, QdrantFields.Generation),
+        String(payload, QdrantFields.EmbeddingModel),
+        (int)Integer(payload, QdrantFields.EmbeddingDimensions));
+
+    private static Value MetadataValue(IReadOnlyDictionary<string, string> metadata)
+    {
+        var fields = new Dictionary<string, Value>(metadata.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in metadata)
+        {
+            fields[key] = value;
+        }
+
+        return fields;
+    }
+
+    private static Dictionary<string, string> ReadMetadata(MapField<string, Value> payload)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (payload.TryGetValue(QdrantFields.Metadata, out var value) && value.KindCase == Value.KindOneofCase.StructValue)
+        {
+            foreach (var (key, field) in value.StructValue.Fields)
+            {
+                metadata[key] = field.StringValue;
+            }
+        }
+
+        return metadata;
+    }
+
+    private static ReadOnlyMemory<float> DenseVector(VectorsOutput? vectors)
+    {
+        if (vectors?.Vectors?.Vectors is not { } named || !named.TryGetValue(QdrantFields.DenseVector, out var vector))
+        {
+            return ReadOnlyMemory<float>.Empty;
+        }
+
+        // Servers before 1.16 answer in the deprecated flat data field, later ones in the dense variant.
+        return vector.VectorCase == VectorOutput.VectorOneofCase.Dense ? vector.Dense.Data.ToArray() : LegacyData(vector);
+    }
+
+#pragma warning disable CS0612, CS0618 // The deprecated field is what Qdrant 1.15 (the AppHost's image) fills in.
+    private static float[] LegacyData(VectorOutput vector) => vector.Data.ToArray();
+#pragma warning restore CS0612, CS0618
+
+    private static string String(MapField<string, Value> payload, string field) =>
+        payload.TryGetValue(field, out var value) ? value.StringValue : "";
+
+    private static long Integer(MapField<string, Value> payload, string field) =>
+        payload.TryGetValue(field, out var value) ? value.IntegerValue : 0;
+}

@@ -1,0 +1,20 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace RagApp.Rag.Index.Qdrant;
+
+/// <summary>Point ids in the registry collection: Qdrant takes only UUIDs or integers, so document ids are hashed.</summary>
+internal static class QdrantPointIds
+{
+    /// <summary>The registry point holding generation and embedding model.</summary>
+    public static Guid IndexMetadata { get; } = new("7a1d0c2e-4b5f-8e6a-9c3d-000000000001");
+
+    public static Guid ForDocument(string documentId)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes("document\n" + documentId), hash);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash[..16], bigEndian: true);
+    }
+}

@@ -1,0 +1,465 @@
+using Microsoft.Extensions.Options;
+using Qdrant.Client;
+using Qdrant.Client.Grpc;
+using RagApp.Rag.Index.Keywords;
+using RagApp.Rag.Index.Search;
+
+namespace RagApp.Rag.Index.Qdrant;
+
+/// <summary>
+/// The index in a Qdrant server. Chunks are points of collection "{CollectionName}" with a named dense vector
+/// ("dense", cosine) and a BM25 sparse vector ("sparse", IDF modifier); documents and the index metadata
+/// (generation, embedding model) are payload points of "{CollectionName}_documents". The chunk collection is
+/// created when the embedding dimension is known: at start-up when the registry already records it, else by the
+/// first write.
+/// </summary>
+/// <remarks>
+/// Qdrant has no transactions: a replace upserts the new chunks (same ids for the same ordinals), then deletes the
+/// document's chunks from any other write, then updates the registry and bumps the generation. A search running
+/// meanwhile can see a mix of old and new chunks of that one document, never duplicates. Writes are serialised in
+/// this process only; several RagApp.Rag replicas writing at once could bump the generation to the same value.
+/// </remarks>
+internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
+{
+    public const string StoreName = "qdrant";
+
+    private readonly QdrantClient _client;
+    private readonly QdrantStoreOptions _options;
+    private readonly QdrantSparseEncoder _sparse;
+    private readonly ILogger<QdrantVectorStore> _logger;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SemaphoreSlim _initializationGate = new(1, 1);
+    private volatile bool _initialized;
+    private volatile bool _chunkCollectionReady;
+
+    public QdrantVectorStore(QdrantClient client, IOptions<VectorStoreOptions> options, ILogger<QdrantVectorStore> logger)
+    {
+        _client = client;
+        _options = options.Value.Qdrant;
+        _sparse = new QdrantSparseEncoder(new Bm25(options.Value.Keyword.K1, options.Value.Keyword.B), _options.AverageChunkTerms);
+        _logger = logger;
+    }
+
+    public string ChunkCollection => _options.CollectionName;
+
+    public string RegistryCollection => _options.CollectionName + "_documents";
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _initializationGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            if (await EnsureCollectionAsync(RegistryCollection, new VectorParams { Size = 1, Distance = Distance.Dot }, null, cancellationToken))
+            {
+                await _client.CreatePayloadIndexAsync(RegistryCollection, QdrantFields.Kind, PayloadSchemaType.Keyword, cancellationToken: cancellationToken);
+            }
+
+            var metadata = await ReadIndexMetadataAsync(cancellationToken);
+            if (metadata.EmbeddingDimensions > 0)
+            {
+                await EnsureChunkCollectionAsync(metadata.EmbeddingDimensions, cancellationToken);
+            }
+
+            _initialized = true;
+        }
+        finally
+        {
+            _initializationGate.Release();
+        }
+    }
+
+    public async Task<long> ReplaceDocumentAsync(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken)
+    {
+        ChunkListValidator.Validate(document, chunks);
+        await InitializeAsync(cancellationToken);
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var metadata = await ReadIndexMetadataAsync(cancellationToken);
+            if (metadata.EmbeddingDimensions != 0
+                && (metadata.EmbeddingModel != document.EmbeddingModel || metadata.EmbeddingDimensions != document.EmbeddingDimensions))
+            {
+                throw new EmbeddingModelMismatchException(metadata.EmbeddingModel, metadata.EmbeddingDimensions, document.EmbeddingModel, document.EmbeddingDimensions);
+            }
+
+            await EnsureChunkCollectionAsync(document.EmbeddingDimensions, cancellationToken);
+            var generation = metadata.Generation + 1;
+            var stored = document with { ChunkCount = chunks.Count };
+            try
+            {
+                foreach (var batch in chunks.Chunk(_options.UpsertBatchSize))
+                {
+                    var points = Array.ConvertAll(batch, chunk => QdrantPayload.ChunkPoint(stored, chunk, generation, _sparse));
+                    await _client.UpsertAsync(ChunkCollection, points, wait: true, cancellationToken: cancellationToken);
+                }
+
+                await _client.DeleteAsync(ChunkCollection, QdrantFilters.StaleChunksOf(document.DocumentId, generation), wait: true, cancellationToken: cancellationToken);
+                await _client.UpsertAsync(RegistryCollection, [QdrantPayload.DocumentPoint(stored)], wait: true, cancellationToken: cancellationToken);
+            }
+            finally
+            {
+                // Even a half-done replace changed what searches see, so the generation moves on regardless.
+                await WriteIndexMetadataAsync(new QdrantIndexMetadata(generation, document.EmbeddingModel, document.EmbeddingDimensions), CancellationToken.None);
+            }
+
+            return generation;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<DocumentDeletion> DeleteDocumentAsync(string documentId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(documentId);
+        await InitializeAsync(cancellationToken);
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var metadata = await ReadIndexMetadataAsync(cancellationToken);
+            var document = await GetDocumentAsync(documentId, cancellationToken);
+            // Chunks without a registry entry are left-overs of an interrupted replace: they go too.
+            var chunks = _chunkCollectionReady
+                ? (int)await _client.CountAsync(ChunkCollection, QdrantFilters.ChunksOf(documentId), exact: true, cancellationToken: cancellationToken)
+                : 0;
+            if (document is null && chunks == 0)
+            {
+                return new DocumentDeletion(false, 0, metadata.Generation);
+            }
+
+            var generation = metadata.Generation + 1;
+            try
+            {
+                if (chunks > 0)
+                {
+                    await _client.DeleteAsync(ChunkCollection, QdrantFilters.ChunksOf(documentId), wait: true, cancellationToken: cancellationToken);
+                }
+
+                await _client.DeleteAsync(RegistryCollection, QdrantPointIds.ForDocument(documentId), wait: true, cancellationToken: cancellationToken);
+            }
+            finally
+            {
+                await WriteIndexMetadataAsync(metadata with { Generation = generation }, CancellationToken.None);
+            }
+
+            return new DocumentDeletion(true, chunks, generation);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<IndexedDocument?> GetDocumentAsync(string documentId, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        var points = await _client.RetrieveAsync(
+            RegistryCollection, [QdrantPointIds.ForDocument(documentId)], withPayload: true, withVectors: false, cancellationToken: cancellationToken);
+        return points.Count == 0 ? null : QdrantPayload.ReadDocument(points[0].Payload);
+    }
+
+    /// <remarks>Ordered by registry point id (a hash of the document id): stable, though not alphabetical.</remarks>
+    public async Task<DocumentPage> ListDocumentsAsync(int pageSize, string? cursor, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        await InitializeAsync(cancellationToken);
+        PointId? offset = null;
+        if (cursor is not null)
+        {
+            offset = Guid.TryParse(cursor, out var id) ? id : throw new ArgumentException("Not a cursor of this store.", nameof(cursor));
+        }
+
+        var page = await _client.ScrollAsync(
+            RegistryCollection, QdrantFilters.Documents(), (uint)pageSize, offset, payloadSelector: true, cancellationToken: cancellationToken);
+        var total = await _client.CountAsync(RegistryCollection, QdrantFilters.Documents(), exact: true, cancellationToken: cancellationToken);
+        var next = page.NextPageOffset is { HasUuid: true } nextOffset ? nextOffset.Uuid : null;
+        return new DocumentPage([.. page.Result.Select(point => QdrantPayload.ReadDocument(point.Payload))], next, (int)total);
+    }
+
+    public async Task<IReadOnlyList<IndexedChunk>?> GetChunksAsync(string documentId, bool includeVectors, CancellationToken cancellationToken)
+    {
+        if (await GetDocumentAsync(documentId, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var chunks = new List<IndexedChunk>();
+        if (!_chunkCollectionReady)
+        {
+            return chunks;
+        }
+
+        WithVectorsSelector vectors = includeVectors ? new[] { QdrantFields.DenseVector } : false;
+        PointId? offset = null;
+        do
+        {
+            var page = await _client.ScrollAsync(
+                ChunkCollection, QdrantFilters.ChunksOf(documentId), (uint)_options.UpsertBatchSize, offset,
+                payloadSelector: true, vectorsSelector: vectors, cancellationToken: cancellationToken);
+            chunks.AddRange(page.Result.Select(point => QdrantPayload.ReadChunk(point.Payload, point.Vectors)));
+            offset = page.NextPageOffset is { PointIdOptionsCase: not PointId.PointIdOptionsOneofCase.None } next ? next : null;
+        }
+        while (offset is not null);
+
+        chunks.Sort(static (a, b) => a.Ordinal.CompareTo(b.Ordinal));
+        return chunks;
+    }
+
+    public async Task<IndexStatistics> GetStatsAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        var metadata = await ReadIndexMetadataAsync(cancellationToken);
+        var documents = await _client.CountAsync(RegistryCollection, QdrantFilters.Documents(), exact: true, cancellationToken: cancellationToken);
+        var chunks = _chunkCollectionReady ? await _client.CountAsync(ChunkCollection, exact: true, cancellationToken: cancellationToken) : 0;
+        return new IndexStatistics((int)documents, (int)chunks, metadata.Generation, metadata.EmbeddingModel, metadata.EmbeddingDimensions, StoreName);
+    }
+
+    public async Task<long> GetGenerationAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        return (await ReadIndexMetadataAsync(cancellationToken)).Generation;
+    }
+
+    public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(
+        ReadOnlyMemory<float> queryVector,
+        string? queryText,
+        int topK,
+        SearchFilter? filter,
+        SearchOptions? options,
+        CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
+        options ??= SearchOptions.Default;
+        options.Validate();
+        if (options.Mode == SearchMode.Dense && queryVector.IsEmpty)
+        {
+            throw new ArgumentException("A dense search needs a query vector.", nameof(queryVector));
+        }
+
+        await InitializeAsync(cancellationToken);
+        if (!_chunkCollectionReady)
+        {
+            return [];
+        }
+
+        var dense = options.Mode != SearchMode.Keyword && !queryVector.IsEmpty ? queryVector.ToArray() : null;
+        var terms = options.Mode != SearchMode.Dense ? KeywordTokenizer.DistinctTerms(queryText) : [];
+        var sparse = terms.Count > 0 ? QdrantSparseEncoder.EncodeQuery(terms) : ((float[], uint[])?)null;
+        var qdrantFilter = QdrantFilters.ForSearch(filter);
+        var candidates = (ulong)Math.Max(topK, options.CandidateCount);
+
+        List<(ScoredPoint Point, double Score, double? Dense, double? Keyword)> hits;
+        if (dense is not null && sparse is not null && options.Mode == SearchMode.Hybrid)
+        {
+            hits = options.Fusion == FusionMethod.ReciprocalRank
+                ? await QueryServerFusedAsync(dense, sparse.Value, qdrantFilter, candidates, topK, cancellationToken)
+                : await QueryClientFusedAsync(dense, sparse.Value, qdrantFilter, candidates, topK, options, cancellationToken);
+        }
+        else if (dense is not null)
+        {
+            var points = await _client.QueryAsync(ChunkCollection, dense, usingVector: QdrantFields.DenseVector, filter: qdrantFilter,
+                limit: (ulong)topK, payloadSelector: true, cancellationToken: cancellationToken);
+            hits = [.. points.Select(point => (point, (double)point.Score, (double?)point.Score, (double?)null))];
+        }
+        else if (sparse is not null)
+        {
+            var points = await _client.QueryAsync(ChunkCollection, sparse.Value, usingVector: QdrantFields.SparseVector, filter: qdrantFilter,
+                limit: (ulong)topK, payloadSelector: true, cancellationToken: cancellationToken);
+            hits = [.. points.Select(point => (point, (double)point.Score, (double?)null, (double?)point.Score))];
+        }
+        else
+        {
+            return [];
+        }
+
+        return await AttachDocumentsAsync(hits, cancellationToken);
+    }
+
+    /// <summary>
+    /// Min-max weighted sum: Qdrant has no such fusion, so both rankings come back in one batch request and fuse
+    /// here with the code the embedded store uses.
+    /// </summary>
+    private async Task<List<(ScoredPoint, double, double?, double?)>> QueryClientFusedAsync(
+        float[] dense, (float[], uint[]) sparse, Filter? filter, ulong candidates, int topK, SearchOptions options, CancellationToken cancellationToken)
+    {
+        var results = await _client.QueryBatchAsync(ChunkCollection,
+        [
+            NewQuery(dense, QdrantFields.DenseVector, filter, candidates),
+            NewQuery(sparse, QdrantFields.SparseVector, filter, candidates),
+        ], cancellationToken: cancellationToken);
+        var points = new Dictionary<string, ScoredPoint>(StringComparer.Ordinal);
+        List<RankedCandidate<string>> Rank(BatchResult result) =>
+        [
+            .. result.Result.Select(point =>
+            {
+                points[point.Id.Uuid] = point;
+                return new RankedCandidate<string>(point.Id.Uuid, point.Score);
+            }),
+        ];
+
+        var fused = HybridFusion.Fuse(Rank(results[0]), Rank(results[1]), options, topK);
+        return fused.ConvertAll(hit => (points[hit.Key], hit.Score, hit.DenseScore, hit.KeywordScore));
+    }
+
+    /// <summary>
+    /// Reciprocal rank fusion in the server: prefetch both rankings, fuse with <see cref="Fusion.Rrf"/>. Qdrant
+    /// applies its own k here (parametrised RRF needs server 1.16; the AppHost runs 1.15).
+    /// </summary>
+    private async Task<List<(ScoredPoint, double, double?, double?)>> QueryServerFusedAsync(
+        float[] dense, (float[], uint[]) sparse, Filter? filter, ulong candidates, int topK, CancellationToken cancellationToken)
+    {
+        var points = await _client.QueryAsync(
+            ChunkCollection,
+            query: Fusion.Rrf,
+            prefetch:
+            [
+                new PrefetchQuery { Query = dense, Using = QdrantFields.DenseVector, Filter = filter, Limit = candidates },
+                new PrefetchQuery { Query = sparse, Using = QdrantFields.SparseVector, Filter = filter, Limit = candidates },
+            ],
+            filter: filter,
+            limit: (ulong)topK,
+            payloadSelector: true,
+            cancellationToken: cancellationToken);
+        return [.. points.Select(point => (point, (double)point.Score, (double?)null, (double?)null))];
+    }
+
+    private QueryPoints NewQuery(Query query, string vector, Filter? filter, ulong limit)
+    {
+        var request = new QueryPoints
+        {
+            CollectionName = ChunkCollection,
+            Query = query,
+            Using = vector,
+            Limit = limit,
+            WithPayload = true,
+        };
+        if (filter is not null)
+        {
+            request.Filter = filter;
+        }
+
+        return request;
+    }
+
+    private async Task<IReadOnlyList<ScoredChunk>> AttachDocumentsAsync(
+        List<(ScoredPoint Point, double Score, double? Dense, double? Keyword)> hits, CancellationToken cancellationToken)
+    {
+        if (hits.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = hits.Select(hit => hit.Point.Payload[QdrantFields.DocumentId].StringValue).Distinct(StringComparer.Ordinal).ToList();
+        var registry = await _client.RetrieveAsync(
+            RegistryCollection, [.. ids.Select(id => (PointId)QdrantPointIds.ForDocument(id))], withPayload: true, withVectors: false,
+            cancellationToken: cancellationToken);
+        var documents = registry.Select(point => QdrantPayload.ReadDocument(point.Payload)).ToDictionary(document => document.DocumentId, StringComparer.Ordinal);
+        var results = new List<ScoredChunk>(hits.Count);
+        foreach (var (point, score, dense, keyword) in hits)
+        {
+            // A chunk whose document vanished between the two requests is skipped rather than shown without one.
+            if (documents.TryGetValue(point.Payload[QdrantFields.DocumentId].StringValue, out var document))
+            {
+                results.Add(new ScoredChunk(document, QdrantPayload.ReadChunk(point.Payload, null), score, dense, keyword));
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<QdrantIndexMetadata> ReadIndexMetadataAsync(CancellationToken cancellationToken)
+    {
+        var points = await _client.RetrieveAsync(
+            RegistryCollection, [QdrantPointIds.IndexMetadata], withPayload: true, withVectors: false, cancellationToken: cancellationToken);
+        return points.Count == 0 ? QdrantIndexMetadata.Empty : QdrantPayload.ReadIndexMetadata(points[0].Payload);
+    }
+
+    private Task<UpdateResult> WriteIndexMetadataAsync(QdrantIndexMetadata metadata, CancellationToken cancellationToken) =>
+        _client.UpsertAsync(RegistryCollection, [QdrantPayload.MetadataPoint(metadata)], wait: true, cancellationToken: cancellationToken);
+
+    private async Task EnsureChunkCollectionAsync(int dimensions, CancellationToken cancellationToken)
+    {
+        if (_chunkCollectionReady)
+        {
+            return;
+        }
+
+        var dense = new VectorParamsMap { Map = { [QdrantFields.DenseVector] = new VectorParams { Size = (ulong)dimensions, Distance = Distance.Cosine } } };
+        var sparse = (QdrantFields.SparseVector, new SparseVectorParams { Modifier = Modifier.Idf });
+        if (await EnsureCollectionAsync(ChunkCollection, null, (dense, sparse), cancellationToken))
+        {
+            await _client.CreatePayloadIndexAsync(ChunkCollection, QdrantFields.DocumentId, PayloadSchemaType.Keyword, cancellationToken: cancellationToken);
+        }
+        else
+        {
+            var info = await _client.GetCollectionInfoAsync(ChunkCollection, cancellationToken);
+            var size = info.Config?.Params?.VectorsConfig?.ParamsMap?.Map.TryGetValue(QdrantFields.DenseVector, out var existing) == true ? (int)existing.Size : 0;
+            if (size != dimensions)
+            {
+                throw new EmbeddingModelMismatchException(
+                    $"Qdrant collection '{ChunkCollection}' holds {size}-dimensional '{QdrantFields.DenseVector}' vectors, not {dimensions}. " +
+                    "Drop the collection or configure VectorStore:Qdrant:CollectionName to re-index with another model.");
+            }
+        }
+
+        _chunkCollectionReady = true;
+    }
+
+    /// <summary>Creates the collection unless it exists; true when this call created it. Safe against a replica doing the same.</summary>
+    private async Task<bool> EnsureCollectionAsync(
+        string name,
+        VectorParams? single,
+        (VectorParamsMap Dense, (string Name, SparseVectorParams Params) Sparse)? named,
+        CancellationToken cancellationToken)
+    {
+        if (await _client.CollectionExistsAsync(name, cancellationToken))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (named is { } vectors)
+            {
+                await _client.CreateCollectionAsync(name, vectors.Dense, sparseVectorsConfig: vectors.Sparse, cancellationToken: cancellationToken);
+            }
+            else
+            {
+                await _client.CreateCollectionAsync(name, single!, cancellationToken: cancellationToken);
+            }
+        }
+        catch (global::Grpc.Core.RpcException)
+        {
+            // Another replica may have won the race; only then is the failure not ours to report.
+            if (await _client.CollectionExistsAsync(name, cancellationToken))
+            {
+                return false;
+            }
+
+            throw;
+        }
+
+        LogCollectionCreated(name);
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _writeGate.Dispose();
+        _initializationGate.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created Qdrant collection {Collection}")]
+    private partial void LogCollectionCreated(string collection);
+}

@@ -1,0 +1,223 @@
+using Grpc.Core;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Qdrant.Client;
+using Qdrant.Client.Grpc;
+using RagApp.Core.Documents;
+using RagApp.Rag.Index;
+using RagApp.Rag.Index.Keywords;
+using RagApp.Rag.Index.Qdrant;
+using RagApp.Rag.Index.Search;
+
+namespace RagApp.Tests.Index;
+
+/// <summary>
+/// The Qdrant store against <see cref="FakeQdrantServer"/>: the requests it sends through the real Qdrant.Client
+/// (collections, batching, sparse vectors, filters, fusion). Whether a real server accepts them is untested here.
+/// </summary>
+public sealed class QdrantVectorStoreFakeTests : IDisposable
+{
+    private const string Chunks = "ragapp_chunks";
+    private const string Registry = "ragapp_chunks_documents";
+    private static readonly string[] QueryTerms = ["heat", "flow", "wing"];
+
+    private readonly FakeQdrantServer _server = new(Registry);
+    private readonly QdrantClient _client;
+    private readonly QdrantVectorStore _store;
+    private readonly Random _random = new(3);
+
+    public QdrantVectorStoreFakeTests()
+    {
+        _client = new QdrantClient(new QdrantGrpcClient(_server), TimeSpan.FromSeconds(5), NullLoggerFactory.Instance);
+        _store = new QdrantVectorStore(_client, Options.Create(new VectorStoreOptions { Provider = VectorStoreProvider.Qdrant }), NullLogger<QdrantVectorStore>.Instance);
+    }
+
+    private static CancellationToken CancellationToken => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _client.Dispose();
+    }
+
+    [Fact]
+    public async Task Fake_FirstWrite_CreatesCollectionsWithDenseAndIdfSparseVectors_AndIndexesDocumentId()
+    {
+        await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "heat flow"), CancellationToken);
+
+        var created = _server.Requests<CreateCollection>("/qdrant.Collections/Create").ToDictionary(create => create.CollectionName);
+        var dense = created[Chunks].VectorsConfig.ParamsMap.Map["dense"];
+        Assert.Equal(32ul, dense.Size);
+        Assert.Equal(Distance.Cosine, dense.Distance);
+        Assert.Equal(Modifier.Idf, created[Chunks].SparseVectorsConfig.Map["sparse"].Modifier);
+        Assert.True(created.ContainsKey(Registry));
+        var indexes = _server.Requests<CreateFieldIndexCollection>("/qdrant.Points/CreateFieldIndex").ToList();
+        Assert.Contains(indexes, index => index.CollectionName == Chunks && index.FieldName == "document_id" && index.FieldType == FieldType.Keyword);
+
+        await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "heat flow"), CancellationToken);
+        Assert.Equal(2, _server.Requests<CreateCollection>("/qdrant.Collections/Create").Count());
+    }
+
+    [Fact]
+    public async Task Fake_Replace_UpsertsInBatchesWithWait_ThenDeletesOtherGenerations_ThenBumpsGeneration()
+    {
+        var texts = Enumerable.Range(0, 600).Select(i => $"Chunk {i} about the wing and the wing tip").ToArray();
+
+        var generation = await _store.ReplaceDocumentAsync(Document("big", 32), ChunksOf("big", 32, texts), CancellationToken);
+
+        Assert.Equal(1, generation);
+        var upserts = _server.Requests<UpsertPoints>("/qdrant.Points/Upsert").Where(upsert => upsert.CollectionName == Chunks).ToList();
+        Assert.Equal([256, 256, 88], upserts.Select(upsert => upsert.Points.Count));
+        Assert.All(upserts, upsert => Assert.True(upsert.Wait));
+        var point = upserts[0].Points[7];
+        Assert.Equal(ChunkIds.Create("big", 7), point.Id.Uuid);
+        Assert.Equal(32, point.Vectors.Vectors_.Vectors["dense"].Dense.Data.Count);
+        Assert.Equal("big", point.Payload["document_id"].StringValue);
+        Assert.Equal(1, point.Payload["generation"].IntegerValue);
+
+        // The sparse vector holds one dimension per distinct term, hashed as the tokenizer splits them.
+        var sparse = point.Vectors.Vectors_.Vectors["sparse"].Sparse;
+        var terms = KeywordTokenizer.DistinctTerms(texts[7]);
+        Assert.Equal(terms.Select(SparseTermHasher.IndexOf).Order(), sparse.Indices.Order());
+        var wingWeight = sparse.Values[sparse.Indices.IndexOf(SparseTermHasher.IndexOf("wing"))];
+        var chunkWeight = sparse.Values[sparse.Indices.IndexOf(SparseTermHasher.IndexOf("chunk"))];
+        Assert.True(wingWeight > chunkWeight, "a term twice in the chunk weighs more than a term once");
+
+        var delete = Assert.Single(_server.Requests<DeletePoints>("/qdrant.Points/Delete"));
+        Assert.Equal(Chunks, delete.CollectionName);
+        Assert.True(delete.Wait);
+        Assert.Equal("document_id", delete.Points.Filter.Must[0].Field.Key);
+        Assert.Equal("big", delete.Points.Filter.Must[0].Field.Match.Keyword);
+        Assert.Equal("generation", delete.Points.Filter.MustNot[0].Field.Key);
+        Assert.Equal(1, delete.Points.Filter.MustNot[0].Field.Match.Integer);
+
+        var statistics = await _store.GetStatsAsync(CancellationToken);
+        Assert.Equal(1, statistics.Generation);
+        Assert.Equal(1, statistics.DocumentCount);
+        Assert.Equal("fake-model", statistics.EmbeddingModel);
+        Assert.Equal(32, statistics.EmbeddingDimensions);
+        Assert.Equal(600, (await _store.GetDocumentAsync("big", CancellationToken))!.ChunkCount);
+        Assert.Equal(2, await _store.ReplaceDocumentAsync(Document("big", 32), ChunksOf("big", 32, "shorter"), CancellationToken));
+    }
+
+    [Fact]
+    public async Task Fake_VectorsOfAnotherModel_AreRefusedBeforeAnythingIsWritten()
+    {
+        await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "text"), CancellationToken);
+        var callsBefore = _server.Calls.Count(call => call.Method == "/qdrant.Points/Upsert");
+
+        await Assert.ThrowsAsync<EmbeddingModelMismatchException>(() =>
+            _store.ReplaceDocumentAsync(Document("other", 16), ChunksOf("other", 16, "text"), CancellationToken));
+
+        Assert.Equal(callsBefore, _server.Calls.Count(call => call.Method == "/qdrant.Points/Upsert"));
+    }
+
+    [Fact]
+    public async Task Fake_Delete_RemovesChunksByDocumentFilter_AndTheRegistryEntry()
+    {
+        await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "a", "b"), CancellationToken);
+        _server.ChunkCount = 2;
+
+        var deletion = await _store.DeleteDocumentAsync("doc", CancellationToken);
+
+        Assert.Equal(new DocumentDeletion(true, 2, 2), deletion);
+        Assert.Null(await _store.GetDocumentAsync("doc", CancellationToken));
+        var deletes = _server.Requests<DeletePoints>("/qdrant.Points/Delete").ToList();
+        var byFilter = deletes.Single(delete => delete.CollectionName == Chunks && delete.Points.Filter?.MustNot.Count == 0);
+        Assert.Equal("doc", byFilter.Points.Filter.Must[0].Field.Match.Keyword);
+        _server.ChunkCount = 0;
+        Assert.False((await _store.DeleteDocumentAsync("doc", CancellationToken)).Deleted);
+        Assert.Equal(2, await _store.GetGenerationAsync(CancellationToken));
+    }
+
+    [Fact]
+    public async Task Fake_HybridWeightedSum_QueriesBothVectorsInOneBatch_AndFusesLikeTheEmbeddedStore()
+    {
+        await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "a", "b", "c"), CancellationToken);
+        _server.DenseHits.AddRange([Hit("doc", 0, 0.9f), Hit("doc", 1, 0.5f), Hit("doc", 2, 0.1f)]);
+        _server.SparseHits.AddRange([Hit("doc", 2, 7f), Hit("doc", 1, 3f)]);
+        var filter = new SearchFilter { DocumentIds = ["doc"], Metadata = new Dictionary<string, string> { ["team"] = "x", ["odd key"] = "y" } };
+
+        var hits = await _store.SearchAsync(new float[32].Select((_, i) => i + 1f).ToArray(), "Heat flow of the wing", 2, filter, null, CancellationToken);
+
+        var batch = Assert.Single(_server.Requests<QueryBatchPoints>("/qdrant.Points/QueryBatch"));
+        Assert.Equal(["dense", "sparse"], batch.QueryPoints.Select(query => query.Using));
+        Assert.All(batch.QueryPoints, query => Assert.Equal(100ul, query.Limit));
+        var sparseQuery = batch.QueryPoints[1].Query.Nearest.Sparse;
+        Assert.Equal(QueryTerms.Select(SparseTermHasher.IndexOf).Order(), sparseQuery.Indices);
+        Assert.All(sparseQuery.Values, value => Assert.Equal(1f, value));
+        var conditions = batch.QueryPoints[0].Filter.Must.Select(condition => condition.Field.Key).ToList();
+        Assert.Equal(["document_id", "metadata.team", "metadata.\"odd key\""], conditions);
+
+        var expected = HybridFusion.Fuse(
+            [new RankedCandidate<int>(0, 0.9), new(1, 0.5), new(2, 0.1)], [new RankedCandidate<int>(2, 7), new(1, 3)], SearchOptions.Default, 2);
+        Assert.Equal(expected.Select(hit => hit.Key), hits.Select(hit => hit.Chunk.Ordinal));
+        Assert.All(expected.Zip(hits), pair => Assert.Equal(pair.First.Score, pair.Second.Score, 6));
+        Assert.All(hits, hit => Assert.Equal("doc", hit.Document.DocumentId));
+    }
+
+    [Fact]
+    public async Task Fake_HybridReciprocalRank_PrefetchesDenseAndSparse_AndFusesInTheServer()
+    {
+        await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "a", "b"), CancellationToken);
+        _server.FusedHits.AddRange([Hit("doc", 1, 0.5f), Hit("doc", 0, 0.33f)]);
+
+        var hits = await _store.SearchAsync(
+            Enumerable.Repeat(0.5f, 32).ToArray(), "wing", 2, null, new SearchOptions { Fusion = FusionMethod.ReciprocalRank }, CancellationToken);
+
+        var query = Assert.Single(_server.Requests<QueryPoints>("/qdrant.Points/Query"));
+        Assert.Equal(Fusion.Rrf, query.Query.Fusion);
+        Assert.Equal(["dense", "sparse"], query.Prefetch.Select(prefetch => prefetch.Using));
+        Assert.Equal(2ul, query.Limit);
+        Assert.Equal([1, 0], hits.Select(hit => hit.Chunk.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Endpoint=http://qdrant:6334;Key=secret", "http://qdrant:6334/", "secret")]
+    [InlineData("Endpoint=https://q.example:6334", "https://q.example:6334/", null)]
+    public void ConnectionString_IsParsed(string connectionString, string endpoint, string? key)
+    {
+        var settings = QdrantConnectionSettings.Parse(connectionString);
+
+        Assert.Equal(endpoint, settings.Endpoint.ToString());
+        Assert.Equal(key, settings.ApiKey);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Key=secret")]
+    [InlineData("Endpoint=qdrant:6334")]
+    public void ConnectionString_WithoutUsableEndpoint_IsRefused(string? connectionString) =>
+        Assert.Throws<InvalidOperationException>(() => QdrantConnectionSettings.Parse(connectionString));
+
+    private static IndexedDocument Document(string id, int dimensions) => new()
+    {
+        DocumentId = id,
+        Title = "T " + id,
+        EmbeddingModel = dimensions == 32 ? "fake-model" : "other-model",
+        EmbeddingDimensions = dimensions,
+        Metadata = new Dictionary<string, string> { ["team"] = "x" },
+    };
+
+    private IndexedChunk[] ChunksOf(string documentId, int dimensions, params string[] texts) =>
+        [.. texts.Select((text, ordinal) => new IndexedChunk
+        {
+            ChunkId = ChunkIds.Create(documentId, ordinal),
+            Ordinal = ordinal,
+            Text = text,
+            Vector = SyntheticVectors.Unit(_random, dimensions),
+        })];
+
+    private static ScoredPoint Hit(string documentId, int ordinal, float score) => new()
+    {
+        Id = Guid.Parse(ChunkIds.Create(documentId, ordinal)),
+        Score = score,
+        Payload =
+        {
+            ["document_id"] = documentId,
+            ["chunk_id"] = ChunkIds.Create(documentId, ordinal),
+            ["ordinal"] = ordinal,
+            ["text"] = $"text {ordinal}",
+        },
+    };
+}
