@@ -33,19 +33,24 @@ public class ChunkLocalityTests
 
         var change = Compare(before, after);
 
-        Assert.True(change.Differing <= 5, $"{change.Differing} of {change.Total} chunks changed");
+        Assert.True(change.Differing <= 4, $"{change.Differing} of {change.Total} chunks changed");
         AssertPrefixUntouched(before, after, editStart, change);
     }
 
+    /// <summary>
+    /// Over 200 documents of short paragraphs, measured: 1.48 changed chunks on average, never more than 4.
+    /// Greedy packing (LangChain's merge) changes 2.71 on average, more than 3 in 37 of them and up to 16.
+    /// </summary>
     [Fact]
-    public void EditsAmongShortParagraphs_ChangeAboutTwoChunksOnAverage()
+    public void EditsAmongShortParagraphs_RarelyChangeMoreThanThreeChunks()
     {
-        var differing = Enumerable.Range(100, 40)
+        var differing = Enumerable.Range(100, 200)
             .Select(seed => EditMiddleParagraph(seed, count: 80, minLength: 80, maxLength: 400))
             .Select(edit => Compare(edit.Before, edit.After).Differing)
             .ToList();
 
-        Assert.True(differing.Average() <= 2.5, $"on average {differing.Average():F2} chunks changed: {string.Join(", ", differing)}");
+        Assert.True(differing.Average() <= 2.0, $"on average {differing.Average():F2} chunks changed");
+        Assert.True(differing.Count(d => d > 3) <= 4, $"{differing.Count(d => d > 3)} of 200 edits changed more than 3 chunks");
     }
 
     [Fact]
