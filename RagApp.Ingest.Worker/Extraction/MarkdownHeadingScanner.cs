@@ -11,6 +11,7 @@ internal static class MarkdownHeadingScanner
         var fenceLength = 0;
         var paragraphStart = -1;
         var paragraphIsContainer = false;
+        var lines = 0;
 
         while (position < text.Length)
         {
@@ -23,7 +24,7 @@ internal static class MarkdownHeadingScanner
             var lineStart = position;
             var line = text.AsSpan(lineStart, lineEnd - lineStart);
             position = lineEnd + 1;
-            if ((lineStart & 0xFFFF) == 0)
+            if ((++lines & 0xFFF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
