@@ -4,7 +4,9 @@ namespace RagApp.Core.Queue;
 /// The Lua scripts behind every state change of a job. Each runs atomically on Redis, and on Garnet with
 /// LuaTransactionMode, which locks exactly the keys passed in KEYS, so every key a script touches is declared.
 /// Times are unix milliseconds from the caller's TimeProvider, never the server's clock. Only integer arithmetic:
-/// Garnet runs Lua 5.4, where a float would be formatted differently than by Redis's Lua 5.1.
+/// Garnet runs Lua 5.4, where a float would be formatted differently than by Redis's Lua 5.1. Jobs join the ready
+/// list at its tail and are leased from its head (index 0): Garnet's lists are linked lists whose LINDEX walks from
+/// the head, so peeking at index -1 would cost O(length) there.
 /// </summary>
 internal static class QueueScripts
 {
