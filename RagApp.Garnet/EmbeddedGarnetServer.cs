@@ -73,7 +73,19 @@ public sealed class EmbeddedGarnetServer : IDisposable
         return new EmbeddedGarnetServer(server, options);
     }
 
-    public void Dispose() => _server.Dispose(deleteDir: false);
+    public void Dispose()
+    {
+        // Garnet's own Dispose drops AOF entries not yet committed (up to the commit interval's worth, and more
+        // behind a large value): commit them so that a clean stop keeps every acknowledged write.
+        try
+        {
+            _server.Store.CommitAOFAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            _server.Dispose(deleteDir: false);
+        }
+    }
 
     /// <summary>
     /// Garnet's default 16 MB page needs a log memory of at least 4 pages (64 MB) or it refuses to start. Eight

@@ -7,7 +7,8 @@ namespace RagApp.Core.Queue;
 /// The queue's Redis key layout. A job id lives in exactly one of ready, processing, delayed (or, once finished,
 /// optionally dead); its status hash and payload live under job:.
 /// <code>
-/// queue:{name}:ready        LIST    job ids waiting; LPUSH at the head, leased from the tail (FIFO)
+/// queue:{name}:ready        LIST    job ids waiting; RPUSH at the tail, leased from the head (FIFO); an expired
+///                                   lease goes back to the head, a due retry to the tail
 /// queue:{name}:processing   LIST    job ids under a lease
 /// queue:{name}:leases       ZSET    job id -> lease deadline (unix ms); the token itself is in the job hash
 /// queue:{name}:delayed      ZSET    job id -> time the retry is due (unix ms)

@@ -6,7 +6,10 @@ using F = RagApp.Core.Queue.JobStatusFields;
 
 namespace RagApp.Core.Queue;
 
-/// <summary>A job hash read in <see cref="JobStatusFields.Snapshot"/> order, either by HMGET or from a notification.</summary>
+/// <summary>
+/// A job hash read in <see cref="JobStatusFields.Snapshot"/> order, either by HMGET or from a notification; and the
+/// description fields the enqueue script writes into it.
+/// </summary>
 internal sealed record JobSnapshot(IngestJob Job, JobStatus Status, long Version)
 {
     private static readonly FrozenDictionary<string, int> Position =
@@ -70,5 +73,30 @@ internal sealed record JobSnapshot(IngestJob Job, JobStatus Status, long Version
             PayloadBytes: Integer(F.PayloadBytes) ?? 0,
             DeadLettered: Text(F.DeadLettered) == "1");
         return new JobSnapshot(job, status, Integer(F.Version) ?? 0);
+    }
+
+    /// <summary>The job description as HSET field/value pairs; absent values are left out.</summary>
+    public static IEnumerable<RedisValue> DescriptionFields(IngestJob job)
+    {
+        (string Field, string? Value)[] fields =
+        [
+            (F.JobId, job.JobId),
+            (F.DocumentId, job.DocumentId),
+            (F.Title, job.Title),
+            (F.SourceName, job.SourceName),
+            (F.ContentType, job.ContentType),
+            (F.Metadata, JsonSerializer.Serialize(job.Metadata.ToDictionary(), QueueJsonContext.Default.DictionaryStringString)),
+            (F.TraceParent, job.TraceParent),
+            (F.TraceState, job.TraceState),
+            (F.CreatedAt, job.CreatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
+        ];
+        foreach (var (field, value) in fields)
+        {
+            if (value is not null)
+            {
+                yield return field;
+                yield return value;
+            }
+        }
     }
 }

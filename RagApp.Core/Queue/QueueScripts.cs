@@ -4,7 +4,9 @@ namespace RagApp.Core.Queue;
 /// The Lua scripts behind every state change of a job. Each runs atomically on Redis, and on Garnet with
 /// LuaTransactionMode, which locks exactly the keys passed in KEYS, so every key a script touches is declared.
 /// Times are unix milliseconds from the caller's TimeProvider, never the server's clock. Only integer arithmetic:
-/// Garnet runs Lua 5.4, where a float would be formatted differently than by Redis's Lua 5.1.
+/// Garnet runs Lua 5.4, where a float would be formatted differently than by Redis's Lua 5.1. Jobs join the ready
+/// list at its tail and are leased from its head (index 0): Garnet's lists are linked lists whose LINDEX walks from
+/// the head, so peeking at index -1 would cost O(length) there.
 /// </summary>
 internal static class QueueScripts
 {
@@ -49,23 +51,23 @@ internal static class QueueScripts
         redis.call('HSET', KEYS[3], 'state', 'Queued', 'attempts', '0', 'updatedAt', ARGV[3],
           'payloadBytes', size, 'deadLettered', '0', 'version', '0', unpack(ARGV, 7))
         held = redis.call('INCRBY', KEYS[2], size)
-        redis.call('LPUSH', KEYS[1], ARGV[1])
+        redis.call('RPUSH', KEYS[1], ARGV[1])
         changed(KEYS[3], ARGV[6], nil)
         redis.call('PUBLISH', ARGV[5], ARGV[1])
         return {1, held}
         """;
 
     /// <summary>
-    /// Leases the job at the tail of the ready list if it is the one the caller saw there.
+    /// Leases the job at the head of the ready list if it is the one the caller saw there.
     /// KEYS: ready, processing, leases, job, payload. ARGV: id, token, now, lease deadline, consumer, job channel.
-    /// Returns {1, snapshot, payload}; {0, current tail} when another consumer was faster; {-1, id} for an orphan id.
+    /// Returns {1, snapshot, payload}; {0, current head} when another consumer was faster; {-1, id} for an orphan id.
     /// </summary>
     public static readonly string Lease = Helpers + """
-        local tail = redis.call('LINDEX', KEYS[1], -1)
-        if tail ~= ARGV[1] then
-          return {0, tail}
+        local head = redis.call('LINDEX', KEYS[1], 0)
+        if head ~= ARGV[1] then
+          return {0, head}
         end
-        redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+        redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT')
         if redis.call('EXISTS', KEYS[4]) == 0 then
           redis.call('LREM', KEYS[2], 1, ARGV[1])
           return {-1, ARGV[1]}
@@ -149,7 +151,7 @@ internal static class QueueScripts
           dead_letter(KEYS[3], KEYS[4], KEYS[5], KEYS[7], ARGV[1], ARGV[8], ARGV[2], ARGV[4], ARGV[5], ARGV[6])
           return 2
         end
-        redis.call('RPUSH', KEYS[6], ARGV[1])
+        redis.call('LPUSH', KEYS[6], ARGV[1])
         redis.call('HSET', KEYS[3], 'state', 'Queued', 'error', ARGV[8], 'updatedAt', ARGV[2])
         changed(KEYS[3], ARGV[6], nil)
         redis.call('PUBLISH', ARGV[7], ARGV[1])
@@ -157,14 +159,14 @@ internal static class QueueScripts
         """;
 
     /// <summary>
-    /// Moves retries that are due to the head of the ready list. KEYS: delayed, ready. ARGV: now, batch size,
+    /// Moves retries that are due to the back of the ready list. KEYS: delayed, ready. ARGV: now, batch size,
     /// wake channel. Returns how many were promoted. Needs no job keys: a waiting retry is already Queued.
     /// </summary>
     public const string PromoteDue = """
         local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
         for _, id in ipairs(due) do
           redis.call('ZREM', KEYS[1], id)
-          redis.call('LPUSH', KEYS[2], id)
+          redis.call('RPUSH', KEYS[2], id)
         end
         if #due > 0 then
           redis.call('PUBLISH', ARGV[3], #due)

@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using F = RagApp.Core.Queue.JobStatusFields;
 
 namespace RagApp.Core.Queue;
 
@@ -22,9 +20,7 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<RedisIngestQueue> _logger;
     private readonly IngestQueueKeys _keys;
-    private readonly QueueWakeSignal _wake = new();
-    private readonly SemaphoreSlim _subscribeGate = new(1, 1);
-    private ChannelMessageQueue? _wakeSubscription;
+    private readonly QueueWakeSignal _wake;
 
     public RedisIngestQueue(IConnectionMultiplexer redis, IOptions<IngestQueueOptions> options, TimeProvider timeProvider, ILogger<RedisIngestQueue> logger)
     {
@@ -33,6 +29,7 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         _time = timeProvider;
         _logger = logger;
         _keys = new IngestQueueKeys(_options.QueueName);
+        _wake = new QueueWakeSignal(redis, _keys.WakeChannel, timeProvider);
     }
 
     private IDatabase Database => _redis.GetDatabase();
@@ -56,7 +53,7 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         RedisValue[] arguments =
         [
             job.JobId, _options.MaxQueuedBytes, NowMs, payload, _keys.WakeChannel, IngestQueueKeys.JobChannel(job.JobId),
-            .. DescriptionFields(job),
+            .. JobSnapshot.DescriptionFields(job),
         ];
         var result = (RedisResult[])(await Database.ScriptEvaluateAsync(
             QueueScripts.Enqueue,
@@ -80,7 +77,7 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(consumerId);
         ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero);
-        await EnsureSubscribedAsync(cancellationToken);
+        await _wake.EnsureSubscribedAsync(cancellationToken);
 
         var started = _time.GetTimestamp();
         while (true)
@@ -98,7 +95,7 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
                 return null;
             }
 
-            await WaitForWorkAsync(woken, remaining < _options.PollInterval ? remaining : _options.PollInterval, cancellationToken);
+            await _wake.WaitAsync(woken, remaining < _options.PollInterval ? remaining : _options.PollInterval, cancellationToken);
         }
     }
 
@@ -192,25 +189,21 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         return new QueueDepth(ready.Result, processing.Result, delayed.Result, dead.Result, bytes.Result.IsNull ? 0 : (long)bytes.Result);
     }
 
-    public void Dispose()
-    {
-        _wakeSubscription?.Unsubscribe(CommandFlags.FireAndForget);
-        _subscribeGate.Dispose();
-    }
+    public void Dispose() => _wake.Dispose();
 
-    /// <summary>Promotes due retries, requeues expired leases, then leases the tail of the ready list.</summary>
+    /// <summary>Promotes due retries, requeues expired leases, then leases the head of the ready list.</summary>
     private async Task<LeasedJob?> TryLeaseAsync(string consumerId)
     {
         var database = Database;
         var now = NowMs;
-        // Pipelined: the server runs them in this order, so the tail read already sees promoted retries.
+        // Pipelined: the server runs them in this order, so the head read already sees promoted retries.
         var promoted = database.ScriptEvaluateAsync(
             QueueScripts.PromoteDue, [_keys.Delayed, _keys.Ready], [now, MaintenanceBatchSize, _keys.WakeChannel]);
         var expired = database.SortedSetRangeByScoreAsync(_keys.Leases, double.NegativeInfinity, now, take: MaintenanceBatchSize);
-        var tailRead = database.ListGetByIndexAsync(_keys.Ready, -1);
-        await Task.WhenAll(promoted, expired, tailRead);
+        var headRead = database.ListGetByIndexAsync(_keys.Ready, 0);
+        await Task.WhenAll(promoted, expired, headRead);
 
-        var tail = tailRead.Result;
+        var head = headRead.Result;
         if (expired.Result.Length > 0)
         {
             foreach (var jobId in expired.Result)
@@ -218,14 +211,14 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
                 await RequeueExpiredAsync(jobId!, now);
             }
 
-            tail = await database.ListGetByIndexAsync(_keys.Ready, -1);
+            head = await database.ListGetByIndexAsync(_keys.Ready, 0);
         }
 
-        // Consumers race for the tail; the script only takes the job the caller saw there, so each round either
-        // leases a job or learns which job another consumer left at the tail.
-        while (!tail.IsNull)
+        // Consumers race for the head; the script only takes the job the caller saw there, so each round either
+        // leases a job or learns which job another consumer left at the head.
+        while (!head.IsNull)
         {
-            var jobId = (string)tail!;
+            var jobId = (string)head!;
             var token = Guid.NewGuid().ToString("N");
             var leasedAt = _time.GetUtcNow();
             var expiresAt = leasedAt + _options.LeaseDuration;
@@ -242,14 +235,14 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
                         return lease;
                     }
 
-                    tail = await database.ListGetByIndexAsync(_keys.Ready, -1);
+                    head = await database.ListGetByIndexAsync(_keys.Ready, 0);
                     break;
                 case 0:
-                    tail = (RedisValue)result[1];
+                    head = (RedisValue)result[1];
                     break;
                 default:
                     LogOrphanDropped(jobId);
-                    tail = await database.ListGetByIndexAsync(_keys.Ready, -1);
+                    head = await database.ListGetByIndexAsync(_keys.Ready, 0);
                     break;
             }
         }
@@ -298,90 +291,4 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
                 break;
         }
     }
-
-    private async Task WaitForWorkAsync(Task woken, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pollDue = Task.Delay(timeout, _time, stopWaiting.Token);
-        await Task.WhenAny(woken, pollDue);
-        await stopWaiting.CancelAsync();
-        cancellationToken.ThrowIfCancellationRequested();
-    }
-
-    private async Task EnsureSubscribedAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _wakeSubscription) is not null)
-        {
-            return;
-        }
-
-        await _subscribeGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_wakeSubscription is null)
-            {
-                var subscription = await _redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_keys.WakeChannel));
-                subscription.OnMessage(_ => _wake.Pulse());
-                Volatile.Write(ref _wakeSubscription, subscription);
-            }
-        }
-        finally
-        {
-            _subscribeGate.Release();
-        }
-    }
-
-    private static IEnumerable<RedisValue> DescriptionFields(IngestJob job)
-    {
-        (string Field, string? Value)[] fields =
-        [
-            (F.JobId, job.JobId),
-            (F.DocumentId, job.DocumentId),
-            (F.Title, job.Title),
-            (F.SourceName, job.SourceName),
-            (F.ContentType, job.ContentType),
-            (F.Metadata, JsonSerializer.Serialize(job.Metadata.ToDictionary(), QueueJsonContext.Default.DictionaryStringString)),
-            (F.TraceParent, job.TraceParent),
-            (F.TraceState, job.TraceState),
-            (F.CreatedAt, job.CreatedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ];
-        foreach (var (field, value) in fields)
-        {
-            if (value is not null)
-            {
-                yield return field;
-                yield return value;
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Enqueued job {JobId} for document {DocumentId} ({PayloadBytes} bytes; queue holds {QueuedBytes} bytes)")]
-    private partial void LogEnqueued(string jobId, string documentId, int payloadBytes, long queuedBytes);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue full: job {JobId} ({PayloadBytes} bytes) refused; queue holds {QueuedBytes} of {MaxQueuedBytes} bytes")]
-    private partial void LogQueueFull(string jobId, int payloadBytes, long queuedBytes, long maxQueuedBytes);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Leased job {JobId} to {ConsumerId}, attempt {Attempt}")]
-    private partial void LogLeased(string jobId, string consumerId, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Completed job {JobId} as {Outcome} with {ChunkCount} chunks on attempt {Attempt}")]
-    private partial void LogCompleted(string jobId, JobState outcome, int chunkCount, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease of job {JobId} (attempt {Attempt}) was lost; {Operation} ignored")]
-    private partial void LogLeaseLost(string jobId, int attempt, string operation);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} failed on attempt {Attempt}, retry at {RetryAt:O}: {Error}")]
-    private partial void LogRetryScheduled(string jobId, int attempt, DateTimeOffset retryAt, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} dead-lettered after attempt {Attempt} (permanent: {Permanent}): {Error}")]
-    private partial void LogDeadLettered(string jobId, int attempt, bool permanent, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease of job {JobId} expired; job requeued")]
-    private partial void LogLeaseExpiredRequeued(string jobId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped queue entry {JobId}: its job hash does not exist")]
-    private partial void LogOrphanDropped(string jobId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} has no payload; dead-lettering it")]
-    private partial void LogPayloadMissing(string jobId);
 }

@@ -429,6 +429,86 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
     }
 
     [Fact]
+    public async Task ConcurrentConsumers_ThatCrashFailAndRaceExpiringLeases_KeepTheByteCountExact()
+    {
+        const int JobCount = 200;
+        using var producer = CreateQueue(options =>
+        {
+            options.MaxAttempts = 4;
+            options.InitialRetryDelay = TimeSpan.Zero;
+        });
+        var consumers = Enumerable.Range(0, 4)
+            .Select(_ => CreateQueue(options =>
+            {
+                options.QueueName = producer.Options.QueueName;
+                options.MaxAttempts = 4;
+                options.InitialRetryDelay = TimeSpan.Zero;
+                options.PollInterval = TimeSpan.FromMilliseconds(20);
+            }, producer.Clock))
+            .ToList();
+        var successes = new ConcurrentDictionary<int, int>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+
+        // By job index: 0 crashes (abandons its first lease), 1 fails permanently, 2 fails until dead-lettered,
+        // 3 and 4 succeed. Meanwhile the clock jumps past the lease so that expiries race with everything else.
+        async Task ConsumeAsync(TestQueue consumer, string name)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (await consumer.Queue.LeaseAsync(name, TimeSpan.FromMilliseconds(50), CancellationToken.None) is not { } lease)
+                {
+                    continue;
+                }
+
+                var index = int.Parse(lease.Job.JobId.AsSpan(0, 3), System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Equal(TestJobs.Payload(index * 3, seed: index), lease.Payload.ToArray());
+                switch (index % 5)
+                {
+                    case 0 when lease.Attempt == 1:
+                        break;
+                    case 1:
+                        await consumer.Queue.FailAsync(lease, "unreadable", permanent: true, CancellationToken.None);
+                        break;
+                    case 2:
+                        await consumer.Queue.FailAsync(lease, "flaky", permanent: false, CancellationToken.None);
+                        break;
+                    default:
+                        if (await consumer.Queue.CompleteAsync(lease, JobState.Succeeded, 1, CancellationToken.None))
+                        {
+                            successes.AddOrUpdate(index, 1, (_, count) => count + 1);
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        var consuming = consumers.Select((consumer, index) => Task.Run(() => ConsumeAsync(consumer, $"worker-{index}"), Cancellation)).ToList();
+        for (var index = 0; index < JobCount; index++)
+        {
+            await producer.Queue.EnqueueAsync(TestJobs.Create(producer.Clock, $"{index:D3}-{Guid.NewGuid():N}"), TestJobs.Payload(index * 3, seed: index), Cancellation);
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        QueueDepth depth;
+        while ((depth = await producer.Queue.GetDepthAsync(Cancellation)) is not { Ready: 0, Processing: 0, Delayed: 0 })
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The queue did not drain: {depth}");
+            producer.Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+            await Task.Delay(30, Cancellation);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(consuming);
+        consumers.ForEach(consumer => consumer.Dispose());
+
+        var expectedDeadLetters = Enumerable.Range(0, JobCount).Count(index => index % 5 is 1 or 2);
+        Assert.Equal(new QueueDepth(0, 0, 0, expectedDeadLetters, 0), depth);
+        Assert.All(successes.Values, count => Assert.Equal(1, count));
+        Assert.Equal(Enumerable.Range(0, JobCount).Where(index => index % 5 is 0 or 3 or 4), successes.Keys.Order());
+    }
+
+    [Fact]
     public async Task Watch_YieldsQueuedProcessingSucceeded_AndCompletes()
     {
         using var queue = CreateQueue();
