@@ -15,5 +15,7 @@ app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthApi();
+app.MapDocumentsApi();
+app.MapJobsApi();
 
 app.Run();

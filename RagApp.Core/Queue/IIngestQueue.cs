@@ -29,7 +29,7 @@ public interface IIngestQueue
     /// releases its bytes and keeps its status for <see cref="IngestQueueOptions.StatusRetention"/>.
     /// Returns false (and changes nothing) when the lease was lost.
     /// </summary>
-    Task<bool> CompleteAsync(LeasedJob lease, JobState outcome, int chunkCount, CancellationToken cancellationToken);
+    Task<bool> CompleteAsync(LeasedJob lease, JobResult result, CancellationToken cancellationToken);
 
     /// <summary>
     /// Reports a failed attempt. A transient failure is retried after an exponential backoff until

@@ -71,7 +71,9 @@ internal sealed record JobSnapshot(IngestJob Job, JobStatus Status, long Version
             CompletedAt: Time(F.CompletedAt),
             NextAttemptAt: Time(F.NextAttemptAt),
             PayloadBytes: Integer(F.PayloadBytes) ?? 0,
-            DeadLettered: Text(F.DeadLettered) == "1");
+            DeadLettered: Text(F.DeadLettered) == "1",
+            EmbeddedChunks: (int?)Integer(F.EmbeddedChunks),
+            CachedChunks: (int?)Integer(F.CachedChunks));
         return new JobSnapshot(job, status, Integer(F.Version) ?? 0);
     }
 

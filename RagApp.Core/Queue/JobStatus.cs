@@ -16,7 +16,9 @@ public sealed record JobStatus(
     DateTimeOffset? CompletedAt,
     DateTimeOffset? NextAttemptAt,
     long PayloadBytes,
-    bool DeadLettered)
+    bool DeadLettered,
+    int? EmbeddedChunks = null,
+    int? CachedChunks = null)
 {
     /// <summary>True once the job will not change again: succeeded, unchanged, or failed and dead-lettered.</summary>
     public bool IsTerminal => State is JobState.Succeeded or JobState.Unchanged || (State is JobState.Failed && DeadLettered);

@@ -19,6 +19,8 @@ internal static class JobStatusFields
     public const string Attempts = "attempts";
     public const string Error = "error";
     public const string ChunkCount = "chunkCount";
+    public const string EmbeddedChunks = "embeddedChunks";
+    public const string CachedChunks = "cachedChunks";
     public const string UpdatedAt = "updatedAt";
     public const string StartedAt = "startedAt";
     public const string CompletedAt = "completedAt";
@@ -39,6 +41,6 @@ internal static class JobStatusFields
     [
         JobId, DocumentId, Title, SourceName, ContentType, Metadata, TraceParent, TraceState, CreatedAt,
         State, Attempts, Error, ChunkCount, UpdatedAt, StartedAt, CompletedAt, NextAttemptAt, PayloadBytes,
-        DeadLettered, Version,
+        DeadLettered, Version, EmbeddedChunks, CachedChunks,
     ];
 }

@@ -92,7 +92,7 @@ internal static class QueueScripts
 
     /// <summary>
     /// KEYS: processing, leases, job, payload, bytes. ARGV: id, token, outcome, chunk count, now, retention seconds,
-    /// job channel. Returns 1, or 0 when the lease was lost.
+    /// job channel, embedded chunks, cached chunks. Returns 1, or 0 when the lease was lost.
     /// </summary>
     public static readonly string Complete = Helpers + """
         if redis.call('HGET', KEYS[3], 'lease') ~= ARGV[2] then
@@ -103,7 +103,8 @@ internal static class QueueScripts
         redis.call('DEL', KEYS[4])
         redis.call('DECRBY', KEYS[5], redis.call('HGET', KEYS[3], 'payloadBytes'))
         redis.call('HDEL', KEYS[3], 'lease', 'error', 'nextAttemptAt')
-        redis.call('HSET', KEYS[3], 'state', ARGV[3], 'chunkCount', ARGV[4], 'completedAt', ARGV[5], 'updatedAt', ARGV[5])
+        redis.call('HSET', KEYS[3], 'state', ARGV[3], 'chunkCount', ARGV[4], 'completedAt', ARGV[5], 'updatedAt', ARGV[5],
+          'embeddedChunks', ARGV[8], 'cachedChunks', ARGV[9])
         changed(KEYS[3], ARGV[7], ARGV[6])
         return 1
         """;

@@ -117,12 +117,16 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         return renewed;
     }
 
-    public async Task<bool> CompleteAsync(LeasedJob lease, JobState outcome, int chunkCount, CancellationToken cancellationToken)
+    public async Task<bool> CompleteAsync(LeasedJob lease, JobResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(result);
+        var (outcome, chunkCount) = (result.Outcome, result.ChunkCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(result.EmbeddedChunks);
+        ArgumentOutOfRangeException.ThrowIfNegative(result.CachedChunks);
         if (outcome is not (JobState.Succeeded or JobState.Unchanged))
         {
-            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A job completes as Succeeded or Unchanged.");
+            throw new ArgumentOutOfRangeException(nameof(result), outcome, "A job completes as Succeeded or Unchanged.");
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(chunkCount);
@@ -131,7 +135,8 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         var completed = (int)await Database.ScriptEvaluateAsync(
             QueueScripts.Complete,
             [_keys.Processing, _keys.Leases, IngestQueueKeys.Job(jobId), IngestQueueKeys.Payload(jobId), _keys.QueuedBytes],
-            [jobId, lease.LeaseToken, outcome.ToString(), chunkCount, NowMs, RetentionSeconds, IngestQueueKeys.JobChannel(jobId)]) == 1;
+            [jobId, lease.LeaseToken, outcome.ToString(), chunkCount, NowMs, RetentionSeconds, IngestQueueKeys.JobChannel(jobId),
+                result.EmbeddedChunks, result.CachedChunks]) == 1;
         if (completed)
         {
             LogCompleted(jobId, outcome, chunkCount, lease.Attempt);

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using RagApp.Core.Grpc;
 using RagApp.Core.Health;
+using RagApp.Core.Queue;
 using RagApp.Gateway.Apis;
+using RagApp.Gateway.Documents;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -18,6 +20,19 @@ internal static class Extensions
         // Health of the Redis connection is reported by our own "redis" check below, under a stable name.
         builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
         builder.Services.AddRagGrpcClients();
+
+        builder.Services.AddIngestQueue();
+        builder.Services.AddOptions<UploadOptions>()
+            .BindConfiguration(UploadOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form =>
+        {
+            // The upload limits of UploadOptions decide; the framework's defaults (128 MB) must not cut first.
+            form.MultipartBodyLengthLimit = long.MaxValue;
+        });
+        builder.Services.AddSingleton<UploadReader>();
+        builder.Services.AddSingleton<DocumentSubmitter>();
 
         builder.Services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>("redis", tags: [HealthApi.DependencyTag])

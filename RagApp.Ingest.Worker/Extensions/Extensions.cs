@@ -1,5 +1,12 @@
+using RagApp.Core.Embeddings;
 using RagApp.Core.Grpc;
 using RagApp.Core.Health;
+using RagApp.Core.Queue;
+using RagApp.Ingest.Worker.Embedding;
+using RagApp.Ingest.Worker.Extraction;
+using RagApp.Ingest.Worker.Indexing;
+using RagApp.Ingest.Worker.Ingestion;
+using RagApp.Ingest.Worker.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -7,11 +14,30 @@ internal static class Extensions
 {
     public static void AddIngestServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(TimeProvider.System);
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
         builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
-        builder.Services.AddRagGrpcClients();
+        services.AddRagGrpcClients();
 
-        builder.Services.AddHealthChecks()
+        services.AddIngestQueue();
+        services.AddDocumentProcessing();
+        builder.AddRagEmbeddingGenerator();
+
+        services.AddOptions<IngestWorkerOptions>().BindConfiguration(IngestWorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmbeddingCacheOptions>().BindConfiguration(EmbeddingCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmbeddingBatcherOptions>().BindConfiguration(EmbeddingBatcherOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<IngestTelemetry>();
+        services.AddSingleton<EmbeddingCache>();
+        services.AddSingleton<EmbeddingBatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<EmbeddingBatcher>());
+        services.AddSingleton<ChunkEmbedder>();
+        services.AddSingleton<IndexWriter>();
+        services.AddSingleton<IngestJobProcessor>();
+        services.AddHostedService<IngestWorker>();
+        services.AddHostedService<QueueDepthSampler>();
+
+        services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>("redis")
             .AddCheck<GrpcServiceHealthCheck>("rag");
     }

@@ -1,6 +1,8 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Grpc.Net.Client;
+using RagApp.Core.Grpc.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RagApp.AppHost.Infrastructure;
@@ -49,11 +51,18 @@ public abstract class RagAppFixture : IAsyncLifetime
                 $"Parameters:redis-password={RedisPassword}",
             ],
             timeout.Token);
+        // Short leases and retry delays, so that crash and retry tests finish in seconds, not minutes.
+        var worker = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "ingest-worker");
+        builder.CreateResourceBuilder(worker)
+            .WithEnvironment("Ingest__Queue__LeaseDuration", "00:00:08")
+            .WithEnvironment("Ingest__Queue__InitialRetryDelay", "00:00:01")
+            .WithEnvironment("Ingest__Queue__MaxRetryDelay", "00:00:04");
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
 
         _app = await builder.BuildAsync(timeout.Token);
+        _logs = new ResourceLogRecorder(_app, GetType().Name, Resources);
         await _app.StartAsync(timeout.Token);
         foreach (var resource in Resources)
         {
@@ -63,6 +72,19 @@ public abstract class RagAppFixture : IAsyncLifetime
 
     public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");
 
+    public GatewayApi CreateGatewayApi() => new(CreateGatewayClient());
+
+    /// <summary>A real gRPC client of RagApp.Rag's index service, for looking inside the index.</summary>
+    public IndexService.IndexServiceClient CreateIndexClient()
+    {
+        _channel ??= GrpcChannel.ForAddress(App.GetEndpoint("rag", "http"));
+        return new IndexService.IndexServiceClient(_channel);
+    }
+
+    private GrpcChannel? _channel;
+
+    private ResourceLogRecorder? _logs;
+
     public Uri RedisEndpoint => App.GetEndpoint("redis", "tcp");
 
     public Task<ExecuteCommandResult> ExecuteCommandAsync(string resource, string command, CancellationToken cancellationToken) =>
@@ -70,9 +92,15 @@ public abstract class RagAppFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        _channel?.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();
+            if (_logs is not null)
+            {
+                await _logs.DisposeAsync();
+            }
+
             await _app.DisposeAsync();
         }
 

@@ -99,7 +99,7 @@ public sealed class GarnetStorageTierTests : IAsyncLifetime
             Assert.NotNull(lease);
             Assert.Equal(index.ToString("D6", CultureInfo.InvariantCulture), lease.Job.JobId);
             Assert.True(TestJobs.Payload(SizeOf(index), seed: index).AsSpan().SequenceEqual(lease.Payload.Span), $"Payload {index} differs.");
-            Assert.True(await queue.CompleteAsync(lease, JobState.Succeeded, 1, cancellation));
+            Assert.True(await queue.CompleteAsync(lease, new JobResult(JobState.Succeeded, 1), cancellation));
         }
 
         leaseTime.Stop();

@@ -73,7 +73,7 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
         Assert.NotNull(lease);
         Assert.True(payload.AsSpan().SequenceEqual(lease.Payload.Span));
         Assert.Equal(payload.Length, (await queue.Queue.GetDepthAsync(Cancellation)).QueuedBytes);
-        Assert.True(await queue.Queue.CompleteAsync(lease, JobState.Succeeded, 3, Cancellation));
+        Assert.True(await queue.Queue.CompleteAsync(lease, new JobResult(JobState.Succeeded, 3), Cancellation));
         Assert.Equal(0, (await queue.Queue.GetDepthAsync(Cancellation)).QueuedBytes);
     }
 
@@ -86,13 +86,15 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
         var lease = await LeaseAsync(queue);
         queue.Clock.Advance(TimeSpan.FromSeconds(3));
 
-        Assert.True(await queue.Queue.CompleteAsync(lease, JobState.Succeeded, chunkCount: 7, Cancellation));
+        Assert.True(await queue.Queue.CompleteAsync(lease, new JobResult(JobState.Succeeded, 7, EmbeddedChunks: 5, CachedChunks: 2), Cancellation));
 
         var status = await queue.Statuses.GetAsync(job.JobId, Cancellation);
         Assert.NotNull(status);
         Assert.Equal(JobState.Succeeded, status.State);
         Assert.True(status.IsTerminal);
         Assert.Equal(7, status.ChunkCount);
+        Assert.Equal(5, status.EmbeddedChunks);
+        Assert.Equal(2, status.CachedChunks);
         Assert.Equal(queue.Clock.GetUtcNow(), status.CompletedAt);
         Assert.Equal(new QueueDepth(0, 0, 0, 0, 0), await queue.Queue.GetDepthAsync(Cancellation));
         Assert.False(await server.Redis.GetDatabase().KeyExistsAsync(IngestQueueKeys.Payload(job.JobId)));
@@ -108,7 +110,7 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
         var job = TestJobs.Create(queue.Clock);
         await queue.Queue.EnqueueAsync(job, new byte[10], Cancellation);
 
-        Assert.True(await queue.Queue.CompleteAsync(await LeaseAsync(queue), JobState.Unchanged, 0, Cancellation));
+        Assert.True(await queue.Queue.CompleteAsync(await LeaseAsync(queue), new JobResult(JobState.Unchanged, 0), Cancellation));
 
         var status = await queue.Statuses.GetAsync(job.JobId, Cancellation);
         Assert.Equal(JobState.Unchanged, status?.State);
@@ -165,13 +167,13 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
         var current = await LeaseAsync(queue, "worker-2");
 
         Assert.False(await queue.Queue.RenewLeaseAsync(stale, Cancellation));
-        Assert.False(await queue.Queue.CompleteAsync(stale, JobState.Succeeded, 1, Cancellation));
+        Assert.False(await queue.Queue.CompleteAsync(stale, new JobResult(JobState.Succeeded, 1), Cancellation));
         Assert.False(await queue.Queue.FailAsync(stale, "too late", permanent: true, Cancellation));
 
         var status = await queue.Statuses.GetAsync(job.JobId, Cancellation);
         Assert.Equal(JobState.Processing, status?.State);
         Assert.Equal(new QueueDepth(0, 1, 0, 0, 50), await queue.Queue.GetDepthAsync(Cancellation));
-        Assert.True(await queue.Queue.CompleteAsync(current, JobState.Succeeded, 1, Cancellation));
+        Assert.True(await queue.Queue.CompleteAsync(current, new JobResult(JobState.Succeeded, 1), Cancellation));
         Assert.Equal(new QueueDepth(0, 0, 0, 0, 0), await queue.Queue.GetDepthAsync(Cancellation));
     }
 
@@ -186,7 +188,7 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
         Assert.True(await queue.Queue.RenewLeaseAsync(lease, Cancellation));
         queue.Clock.Advance(Lease * 0.5);
         Assert.Null(await queue.Queue.LeaseAsync("worker-2", TimeSpan.Zero, Cancellation));
-        Assert.True(await queue.Queue.CompleteAsync(lease, JobState.Succeeded, 1, Cancellation));
+        Assert.True(await queue.Queue.CompleteAsync(lease, new JobResult(JobState.Succeeded, 1), Cancellation));
     }
 
     [Fact]
@@ -223,7 +225,7 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
 
         var last = await LeaseAsync(queue);
         Assert.Equal(4, last.Attempt);
-        Assert.True(await queue.Queue.CompleteAsync(last, JobState.Succeeded, 2, Cancellation));
+        Assert.True(await queue.Queue.CompleteAsync(last, new JobResult(JobState.Succeeded, 2), Cancellation));
         var final = await queue.Statuses.GetAsync(job.JobId, Cancellation);
         Assert.Equal((JobState.Succeeded, 4, null), (final?.State, final?.Attempts, final?.Error));
     }
@@ -284,7 +286,7 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
 
         Assert.Null(await queue.Queue.LeaseAsync("worker-3", TimeSpan.Zero, Cancellation));
         // The slow consumer coming back after its job was dead-lettered must not release the bytes a second time.
-        Assert.False(await queue.Queue.CompleteAsync(last, JobState.Succeeded, 1, Cancellation));
+        Assert.False(await queue.Queue.CompleteAsync(last, new JobResult(JobState.Succeeded, 1), Cancellation));
         Assert.False(await queue.Queue.FailAsync(last, "late", permanent: true, Cancellation));
         var status = await queue.Statuses.GetAsync(job.JobId, Cancellation);
         Assert.Equal((JobState.Failed, true, 2), (status?.State, status?.DeadLettered, status?.Attempts));
@@ -317,7 +319,7 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
         var first = await LeaseAsync(queue);
         Assert.True(await queue.Queue.FailAsync(first, "flaky", permanent: false, Cancellation));
         Assert.Equal(new QueueDepth(2, 0, 1, 0, 1000), await queue.Queue.GetDepthAsync(Cancellation));
-        Assert.True(await queue.Queue.CompleteAsync(await LeaseAsync(queue), JobState.Succeeded, 1, Cancellation));
+        Assert.True(await queue.Queue.CompleteAsync(await LeaseAsync(queue), new JobResult(JobState.Succeeded, 1), Cancellation));
         Assert.Equal(600, (await queue.Queue.GetDepthAsync(Cancellation)).QueuedBytes);
         Assert.True(await queue.Queue.FailAsync(await LeaseAsync(queue), "broken", permanent: true, Cancellation));
         Assert.Equal(new QueueDepth(1, 0, 0, 1, 400), await queue.Queue.GetDepthAsync(Cancellation));
@@ -401,7 +403,7 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
                     continue;
                 }
 
-                Assert.True(await consumer.Queue.CompleteAsync(lease, JobState.Succeeded, 1, Cancellation));
+                Assert.True(await consumer.Queue.CompleteAsync(lease, new JobResult(JobState.Succeeded, 1), Cancellation));
                 completions.AddOrUpdate(lease.Job.JobId, 1, (_, count) => count + 1);
             }
         }
@@ -473,7 +475,7 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
                         await consumer.Queue.FailAsync(lease, "flaky", permanent: false, CancellationToken.None);
                         break;
                     default:
-                        if (await consumer.Queue.CompleteAsync(lease, JobState.Succeeded, 1, CancellationToken.None))
+                        if (await consumer.Queue.CompleteAsync(lease, new JobResult(JobState.Succeeded, 1), CancellationToken.None))
                         {
                             successes.AddOrUpdate(index, 1, (_, count) => count + 1);
                         }
@@ -523,7 +525,7 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
         Assert.True(await watch.MoveNextAsync());
         seen.Add(watch.Current);
         queue.Clock.Advance(TimeSpan.FromSeconds(5));
-        Assert.True(await queue.Queue.CompleteAsync(lease, JobState.Succeeded, 4, Cancellation));
+        Assert.True(await queue.Queue.CompleteAsync(lease, new JobResult(JobState.Succeeded, 4), Cancellation));
         Assert.True(await watch.MoveNextAsync());
         seen.Add(watch.Current);
 
@@ -546,7 +548,7 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
             var watching = Task.Run(() => queue.Statuses.WatchAsync(job.JobId, Cancellation).Select(status => status.State).ToListAsync(Cancellation).AsTask(), Cancellation);
             var lease = await LeaseAsync(queue);
             await Task.Delay(round % 3, Cancellation);
-            Assert.True(await queue.Queue.CompleteAsync(lease, JobState.Succeeded, 1, Cancellation));
+            Assert.True(await queue.Queue.CompleteAsync(lease, new JobResult(JobState.Succeeded, 1), Cancellation));
             var seen = await watching.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
 
             JobState[] lifecycle = [JobState.Queued, JobState.Processing, JobState.Succeeded];

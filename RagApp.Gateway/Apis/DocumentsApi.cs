@@ -1,0 +1,137 @@
+using System.Globalization;
+using Grpc.Core;
+using RagApp.Core.Grpc.V1;
+using RagApp.Gateway.Documents;
+
+namespace RagApp.Gateway.Apis;
+
+/// <summary>Upload, list, read and delete documents (<c>/api/v1/documents</c>).</summary>
+public static class DocumentsApi
+{
+    public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/documents").WithTags("Documents");
+
+        api.MapPost("/", UploadAsync)
+            .WithName("UploadDocuments")
+            .WithSummary("Queues documents for ingestion: JSON {text, title?, document_id?, metadata?} or multipart files.")
+            // No Accepts<T>() metadata: routing would then answer other content types with a bare 415
+            // before UploadReader can say which field is wrong.
+            .Produces<DocumentAccepted>(StatusCodes.Status202Accepted)
+            .Produces<DocumentsAccepted>(StatusCodes.Status202Accepted, "application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .DisableAntiforgery();
+
+        api.MapGet("/", ListAsync)
+            .WithName("ListDocuments")
+            .WithSummary("Lists indexed documents, a page at a time.")
+            .Produces<DocumentPage>()
+            .ProducesValidationProblem();
+
+        api.MapGet("/{id}", GetAsync)
+            .WithName("GetDocument")
+            .WithSummary("Describes one indexed document.")
+            .Produces<DocumentResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapDelete("/{id}", DeleteAsync)
+            .WithName("DeleteDocument")
+            .WithSummary("Removes a document and every chunk of it from the index.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    private static async Task<IResult> UploadAsync(
+        HttpRequest request, UploadReader reader, DocumentSubmitter submitter, CancellationToken cancellationToken)
+    {
+        var upload = await reader.ReadAsync(request, cancellationToken);
+        if (upload.Problem is not null)
+        {
+            return upload.Problem;
+        }
+
+        var submission = await submitter.SubmitAsync(upload.Documents, cancellationToken);
+        if (submission.RetryAfter is { } retryAfter)
+        {
+            request.HttpContext.Response.Headers.RetryAfter =
+                Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                title: "The ingest queue is full.",
+                detail: submission.Accepted.Count == 0
+                    ? "Nothing was queued; retry after the indicated delay."
+                    : $"Only the first {submission.Accepted.Count} of {upload.Documents.Count} documents were queued (see 'accepted'); retry the rest after the indicated delay.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                extensions: new Dictionary<string, object?> { ["accepted"] = submission.Accepted });
+        }
+
+        if (request.HasJsonContentType())
+        {
+            var accepted = submission.Accepted[0];
+            return TypedResults.Accepted($"/api/v1/jobs/{accepted.JobId}", accepted);
+        }
+
+        return TypedResults.Accepted((string?)null, new DocumentsAccepted(submission.Accepted));
+    }
+
+    private static async Task<IResult> ListAsync(
+        IndexService.IndexServiceClient index,
+        int? page_size,
+        string? page_token,
+        CancellationToken cancellationToken)
+    {
+        if (page_size is < 1 or > 100)
+        {
+            return ProblemResults.Validation(new Dictionary<string, string[]> { ["page_size"] = ["must be between 1 and 100"] });
+        }
+
+        try
+        {
+            var page = await index.ListDocumentsAsync(
+                new ListDocumentsRequest { PageSize = page_size ?? 20, PageToken = page_token ?? "" },
+                cancellationToken: cancellationToken);
+            return TypedResults.Ok(new DocumentPage(
+                [.. page.Documents.Select(DocumentResponse.From)],
+                string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken,
+                page.TotalCount));
+        }
+        catch (RpcException exception)
+        {
+            return RagProblems.From(exception, "page_token");
+        }
+    }
+
+    private static async Task<IResult> GetAsync(string id, IndexService.IndexServiceClient index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var document = await index.GetDocumentAsync(new GetDocumentRequest { DocumentId = id }, cancellationToken: cancellationToken);
+            return TypedResults.Ok(DocumentResponse.From(document));
+        }
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
+        {
+            return ProblemResults.NotFound("document", id);
+        }
+        catch (RpcException exception)
+        {
+            return RagProblems.From(exception, "id");
+        }
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, IndexService.IndexServiceClient index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await index.DeleteDocumentAsync(new DeleteDocumentRequest { DocumentId = id }, cancellationToken: cancellationToken);
+            return result.Deleted ? TypedResults.NoContent() : ProblemResults.NotFound("document", id);
+        }
+        catch (RpcException exception)
+        {
+            return RagProblems.From(exception, "id");
+        }
+    }
+}

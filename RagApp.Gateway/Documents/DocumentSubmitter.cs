@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using RagApp.Core.Queue;
+
+namespace RagApp.Gateway.Documents;
+
+/// <summary>Puts validated documents on the ingest queue, carrying the upload's trace context.</summary>
+internal sealed partial class DocumentSubmitter(IIngestQueue queue, TimeProvider timeProvider, ILogger<DocumentSubmitter> logger)
+{
+    /// <summary>Queues the documents in order, stopping at the first one the queue's byte budget cannot take.</summary>
+    public async Task<SubmissionResult> SubmitAsync(IReadOnlyList<PendingDocument> documents, CancellationToken cancellationToken)
+    {
+        var accepted = new List<DocumentAccepted>(documents.Count);
+        var activity = Activity.Current;
+        foreach (var document in documents)
+        {
+            var job = new IngestJob(
+                JobId: Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N"),
+                DocumentId: document.DocumentId,
+                Title: document.Title,
+                SourceName: document.FileName,
+                ContentType: document.ContentType,
+                Metadata: document.Metadata,
+                TraceParent: activity?.Id,
+                TraceState: activity?.TraceStateString,
+                CreatedAt: timeProvider.GetUtcNow());
+            try
+            {
+                await queue.EnqueueAsync(job, document.Content, cancellationToken);
+            }
+            catch (QueueFullException full)
+            {
+                LogQueueFull(logger, job.DocumentId, document.Content.Length, full.RetryAfter.TotalSeconds);
+                return new SubmissionResult(accepted, full.RetryAfter);
+            }
+
+            LogQueued(logger, job.JobId, job.DocumentId, document.Content.Length);
+            accepted.Add(new DocumentAccepted(job.JobId, job.DocumentId, document.FileName));
+        }
+
+        return new SubmissionResult(accepted, null);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest queue full: document {DocumentId} ({Bytes} bytes) refused, retry after {RetryAfterSeconds} s")]
+    private static partial void LogQueueFull(ILogger logger, string documentId, int bytes, double retryAfterSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued job {JobId} for document {DocumentId} ({Bytes} bytes)")]
+    private static partial void LogQueued(ILogger logger, string jobId, string documentId, int bytes);
+}

@@ -1,0 +1,56 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Options;
+using RagApp.Core.Redis;
+using StackExchange.Redis;
+
+namespace RagApp.Ingest.Worker.Embedding;
+
+/// <summary>
+/// Vectors in Redis under <c>emb:{model}:{sha256 of the embedded text}</c>, as little-endian float32.
+/// Keyed by model so that switching models never serves a vector of the wrong space.
+/// </summary>
+internal sealed class EmbeddingCache(IConnectionMultiplexer redis, IOptions<EmbeddingCacheOptions> options)
+{
+    public bool Enabled => options.Value.Enabled;
+
+    public static RedisKey KeyFor(string model, string text) =>
+        $"{RedisKeys.EmbeddingPrefix}{model}:{Core.Documents.ContentHash.Of(text)}";
+
+    /// <summary>The cached vector of each text, or null where there is none (or one of another dimension).</summary>
+    public async Task<float[]?[]> GetManyAsync(string model, int dimensions, IReadOnlyList<string> texts)
+    {
+        var results = new float[]?[texts.Count];
+        if (!Enabled || texts.Count == 0)
+        {
+            return results;
+        }
+
+        var keys = texts.Select(text => KeyFor(model, text)).ToArray();
+        var values = await redis.GetDatabase().StringGetAsync(keys);
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i].HasValue && (byte[]?)values[i] is { } bytes && bytes.Length == dimensions * sizeof(float))
+            {
+                results[i] = MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+            }
+        }
+
+        return results;
+    }
+
+    public async Task SetManyAsync(string model, IReadOnlyList<(string Text, ReadOnlyMemory<float> Vector)> entries)
+    {
+        if (!Enabled || entries.Count == 0)
+        {
+            return;
+        }
+
+        var database = redis.GetDatabase();
+        var ttl = options.Value.TimeToLive;
+        var writes = entries.Select(entry => database.StringSetAsync(
+            KeyFor(model, entry.Text),
+            MemoryMarshal.AsBytes(entry.Vector.Span).ToArray(),
+            ttl));
+        await Task.WhenAll(writes);
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using RagApp.Core.Queue;
+using RagApp.Ingest.Worker.Extraction;
+using RagApp.Ingest.Worker.Telemetry;
+
+namespace RagApp.Ingest.Worker.Ingestion;
+
+/// <summary>
+/// Takes jobs from the queue and runs them, <see cref="IngestWorkerOptions.Concurrency"/> at a time. A
+/// job's lease is renewed while it runs; if this process dies, the lease expires and another worker
+/// (or this one, restarted) takes the job again. Several replicas share one queue.
+/// </summary>
+internal sealed partial class IngestWorker(
+    IIngestQueue queue,
+    IngestJobProcessor processor,
+    IngestTelemetry telemetry,
+    IOptions<IngestWorkerOptions> options,
+    IOptions<IngestQueueOptions> queueOptions,
+    TimeProvider timeProvider,
+    ILogger<IngestWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(2);
+
+    private readonly string _consumerId = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var consumers = Enumerable.Range(0, options.Value.Concurrency)
+            .Select(slot => Task.Run(() => ConsumeAsync($"{_consumerId}:{slot}", stoppingToken), stoppingToken));
+        return Task.WhenAll(consumers);
+    }
+
+    private async Task ConsumeAsync(string consumerId, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            LeasedJob? lease;
+            try
+            {
+                lease = await queue.LeaseAsync(consumerId, options.Value.LeaseWait, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                LogQueueUnavailable(logger, exception.Message);
+                await Task.Delay(ErrorBackoff, timeProvider, stoppingToken);
+                continue;
+            }
+
+            if (lease is not null)
+            {
+                await RunAsync(lease, stoppingToken);
+            }
+        }
+    }
+
+    private async Task RunAsync(LeasedJob lease, CancellationToken stoppingToken)
+    {
+        var job = lease.Job;
+        using var activity = StartJobActivity(lease);
+        using var jobCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var leaseLost = false;
+        var keeper = KeepLeaseAsync(lease, () => leaseLost = true, jobCancellation);
+        var started = Stopwatch.GetTimestamp();
+        string outcomeTag;
+        try
+        {
+            var result = await processor.ProcessAsync(lease, jobCancellation.Token);
+            outcomeTag = await queue.CompleteAsync(lease, result, CancellationToken.None)
+                ? result.Outcome == JobState.Unchanged ? "unchanged" : "succeeded"
+                : "lease_lost";
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || leaseLost)
+        {
+            // Not a failure of the job: its lease expires (or expired) and it is delivered again.
+            LogAbandoned(logger, job.JobId, leaseLost ? "its lease was lost" : "the worker is stopping");
+            outcomeTag = "abandoned";
+        }
+        catch (Exception exception)
+        {
+            var permanent = IsPermanent(exception);
+            var message = Describe(exception);
+            LogFailed(logger, job.JobId, job.DocumentId, lease.Attempt, permanent, message);
+            activity?.SetStatus(ActivityStatusCode.Error, message);
+            outcomeTag = !await queue.FailAsync(lease, message, permanent, CancellationToken.None)
+                ? "lease_lost"
+                : permanent || lease.Attempt >= queueOptions.Value.MaxAttempts ? "failed" : "retried";
+        }
+        finally
+        {
+            await jobCancellation.CancelAsync();
+            await keeper;
+        }
+
+        activity?.SetTag("ragapp.job.outcome", outcomeTag);
+        telemetry.JobsCompleted.Add(1, new KeyValuePair<string, object?>("outcome", outcomeTag));
+        telemetry.JobDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outcome", outcomeTag));
+    }
+
+    /// <summary>Renews the lease at a third of its duration until the job ends; cancels the job if the lease is lost.</summary>
+    private async Task KeepLeaseAsync(LeasedJob lease, Action onLost, CancellationTokenSource job)
+    {
+        var period = queueOptions.Value.LeaseDuration / 3;
+        using var timer = new PeriodicTimer(period, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(job.Token))
+            {
+                bool renewed;
+                try
+                {
+                    renewed = await queue.RenewLeaseAsync(lease, job.Token);
+                }
+                catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+                {
+                    // Try again at the next tick; the lease has two more periods to live.
+                    LogRenewFailed(logger, lease.Job.JobId, exception.Message);
+                    continue;
+                }
+
+                if (!renewed)
+                {
+                    LogLeaseLost(logger, lease.Job.JobId);
+                    onLost();
+                    await job.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The job ended.
+        }
+    }
+
+    private static Activity? StartJobActivity(LeasedJob lease)
+    {
+        // Continue the trace of the upload, so the dashboard shows upload → worker → index as one trace.
+        ActivityContext.TryParse(lease.Job.TraceParent, lease.Job.TraceState, isRemote: true, out var parent);
+        var activity = IngestTelemetry.ActivitySource.StartActivity("ingest.job", ActivityKind.Consumer, parent);
+        activity?.SetTag("ragapp.job.id", lease.Job.JobId);
+        activity?.SetTag("ragapp.document.id", lease.Job.DocumentId);
+        activity?.SetTag("ragapp.job.attempt", lease.Attempt);
+        return activity;
+    }
+
+    /// <summary>Retrying cannot fix bad content or a request the index refuses; it can fix an outage.</summary>
+    private static bool IsPermanent(Exception exception) => exception switch
+    {
+        DocumentRejectedException => true,
+        RpcException { StatusCode: StatusCode.InvalidArgument or StatusCode.FailedPrecondition } => true,
+        _ => false,
+    };
+
+    private static string Describe(Exception exception) => exception switch
+    {
+        DocumentRejectedException rejected => rejected.Message,
+        RpcException rpc => $"The index refused the document: {rpc.Status.Detail} ({rpc.StatusCode})",
+        _ => $"{exception.GetType().Name}: {exception.Message}",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The ingest queue is unavailable: {Reason}")]
+    private static partial void LogQueueUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} left for redelivery: {Reason}")]
+    private static partial void LogAbandoned(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} (document {DocumentId}, attempt {Attempt}) failed; permanent: {Permanent}. {Error}")]
+    private static partial void LogFailed(ILogger logger, string jobId, string documentId, int attempt, bool permanent, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the lease of job {JobId}: {Reason}")]
+    private static partial void LogRenewFailed(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease of job {JobId}; stopping work on it")]
+    private static partial void LogLeaseLost(ILogger logger, string jobId);
+}

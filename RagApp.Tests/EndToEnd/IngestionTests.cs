@@ -1,0 +1,339 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+using Grpc.Core;
+using RagApp.Core.Grpc.V1;
+
+namespace RagApp.Tests.EndToEnd;
+
+/// <summary>The write path through the whole application: upload → queue → worker → index.</summary>
+[Collection(GarnetAppCollection.Name)]
+public sealed class IngestionTests(GarnetAppFixture fixture)
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TextUpload_IsIndexed_WithTitleMetadataAndChunks()
+    {
+        var api = fixture.CreateGatewayApi();
+        var text = string.Join("\n\n", Enumerable.Range(1, 6).Select(i => Paragraph(i, 450)));
+
+        var accepted = await api.UploadTextAsync(text, "Plain notes", "e2e-text-1",
+            new Dictionary<string, object> { ["team"] = "core", ["year"] = 2026 }, Cancellation);
+        var job = await api.WaitForJobAsync(accepted.GetProperty("job_id").GetString()!, Cancellation);
+
+        Assert.Equal("succeeded", job.GetProperty("status").GetString());
+        var (status, document) = await api.GetDocumentAsync("e2e-text-1", Cancellation);
+        Assert.Equal(200, status);
+        Assert.Equal("Plain notes", document!.Value.GetProperty("title").GetString());
+        Assert.Equal("core", document.Value.GetProperty("metadata").GetProperty("team").GetString());
+        Assert.Equal("2026", document.Value.GetProperty("metadata").GetProperty("year").GetString());
+        var chunks = await ChunksOfAsync("e2e-text-1");
+        Assert.Equal(job.GetProperty("chunk_count").GetInt32(), chunks.Count);
+        Assert.True(chunks.Count >= 3, $"expected several chunks of a 2.7k-character text, got {chunks.Count}");
+        Assert.All(chunks, chunk => Assert.Equal(384, chunk.Vector.Count));
+        Assert.Equal(Enumerable.Range(0, chunks.Count), chunks.Select(chunk => chunk.Ordinal));
+        // Every paragraph's marker word is in some chunk, at the offsets the chunk says.
+        foreach (var i in Enumerable.Range(1, 6))
+        {
+            Assert.Contains(chunks, chunk => chunk.Text.Contains($"paragraph{i}marker", StringComparison.Ordinal));
+        }
+
+        Assert.All(chunks, chunk => Assert.Equal(text[chunk.StartOffset..chunk.EndOffset], chunk.Text));
+    }
+
+    [Fact]
+    public async Task MarkdownAndHtmlUploads_KeepSectionsAndTitles()
+    {
+        var api = fixture.CreateGatewayApi();
+        var markdown = "# Handbook\n\nIntro text about the handbook.\n\n## Install\n\nRun the installer and accept the licence.\n\n## Usage\n\nStart the app and open the dashboard.\n";
+        var html = "<html><head><title>Release notes</title><style>p{color:red}</style><script>alert('x')</script></head>"
+            + "<body><nav>Home | Docs</nav><h1>Version 2</h1><p>Faster ingestion.</p><h2>Fixes</h2><p>The queue no longer loses work.</p></body></html>";
+
+        var md = await api.UploadFileAsync("handbook.md", "text/markdown", Encoding.UTF8.GetBytes(markdown), cancellationToken: Cancellation);
+        var page = await api.UploadFileAsync("notes.html", "text/html", Encoding.UTF8.GetBytes(html), cancellationToken: Cancellation);
+        Assert.Equal("succeeded", (await api.WaitForJobAsync(md.GetProperty("job_id").GetString()!, Cancellation)).GetProperty("status").GetString());
+        Assert.Equal("succeeded", (await api.WaitForJobAsync(page.GetProperty("job_id").GetString()!, Cancellation)).GetProperty("status").GetString());
+
+        var (_, mdDocument) = await api.GetDocumentAsync("handbook.md", Cancellation);
+        Assert.Equal("Handbook", mdDocument!.Value.GetProperty("title").GetString());
+        Assert.Equal("handbook.md", mdDocument.Value.GetProperty("source_name").GetString());
+        var htmlChunks = await ChunksOfAsync("notes.html");
+        var htmlText = string.Concat(htmlChunks.Select(chunk => chunk.Text));
+        Assert.Contains("The queue no longer loses work.", htmlText, StringComparison.Ordinal);
+        Assert.DoesNotContain("alert", htmlText, StringComparison.Ordinal);
+        Assert.DoesNotContain("Home | Docs", htmlText, StringComparison.Ordinal);
+        var (_, htmlDocument) = await api.GetDocumentAsync("notes.html", Cancellation);
+        Assert.Equal("Release notes", htmlDocument!.Value.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task PdfAndDocxUploads_AreIndexed_WithPagesSectionsAndMetadata()
+    {
+        var api = fixture.CreateGatewayApi();
+        var fields = new Dictionary<string, string> { ["metadata"] = "{\"shelf\":\"botany\"}" };
+
+        var pdf = await api.UploadFileAsync("ferns.pdf", "application/pdf", LongPdf(pages: 3), fields, Cancellation);
+        var docx = await api.UploadFileAsync("garden.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Extraction.DocxFixtures.Handbook(), fields, Cancellation);
+        Assert.Equal("succeeded", (await api.WaitForJobAsync(pdf.GetProperty("job_id").GetString()!, Cancellation)).GetProperty("status").GetString());
+        Assert.Equal("succeeded", (await api.WaitForJobAsync(docx.GetProperty("job_id").GetString()!, Cancellation)).GetProperty("status").GetString());
+
+        var pdfChunks = await ChunksOfAsync("ferns.pdf");
+        Assert.True(pdfChunks.Count >= 3, $"expected chunks on every page, got {pdfChunks.Count}");
+        foreach (var page in new[] { 1, 2, 3 })
+        {
+            // A chunk that starts with a line of page N is on page N.
+            Assert.Contains(pdfChunks, chunk => chunk.Page == page && chunk.Text.StartsWith($"Page {page} line", StringComparison.Ordinal));
+        }
+
+        Assert.All(pdfChunks, chunk => Assert.InRange(chunk.Page, 1, 3));
+        var (_, pdfDocument) = await api.GetDocumentAsync("ferns.pdf", Cancellation);
+        Assert.Equal("Ferns of the north", pdfDocument!.Value.GetProperty("title").GetString());
+        Assert.Equal("botany", pdfDocument.Value.GetProperty("metadata").GetProperty("shelf").GetString());
+
+        var docxChunks = await ChunksOfAsync("garden.docx");
+        Assert.Contains(docxChunks, chunk => chunk.Text.Contains("Compost feeds the soil life.", StringComparison.Ordinal));
+        Assert.Contains(docxChunks, chunk => chunk.Section.Length > 0);
+        var (_, docxDocument) = await api.GetDocumentAsync("garden.docx", Cancellation);
+        Assert.Equal("Gardening Handbook", docxDocument!.Value.GetProperty("title").GetString());
+        Assert.Equal(0, docxChunks.Sum(chunk => chunk.Page));
+    }
+
+    [Fact]
+    public async Task SameUploadTwice_SecondIsUnchanged_AndEmbedsNothing()
+    {
+        var api = fixture.CreateGatewayApi();
+        var text = string.Join("\n\n", Enumerable.Range(1, 4).Select(i => Paragraph(100 + i, 500)));
+
+        var first = await api.UploadTextAsync(text, "Twice", "e2e-twice", cancellationToken: Cancellation);
+        var firstJob = await api.WaitForJobAsync(first.GetProperty("job_id").GetString()!, Cancellation);
+        var second = await api.UploadTextAsync(text, "Twice", "e2e-twice", cancellationToken: Cancellation);
+        var secondJob = await api.WaitForJobAsync(second.GetProperty("job_id").GetString()!, Cancellation);
+
+        Assert.Equal("succeeded", firstJob.GetProperty("status").GetString());
+        Assert.True(firstJob.GetProperty("embedded_chunks").GetInt32() > 0);
+        Assert.Equal("unchanged", secondJob.GetProperty("status").GetString());
+        Assert.Equal(0, secondJob.GetProperty("embedded_chunks").GetInt32());
+        Assert.Equal(firstJob.GetProperty("chunk_count").GetInt32(), secondJob.GetProperty("chunk_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task EditingOneParagraph_ReembedsOnlyItsNeighbourhood()
+    {
+        var api = fixture.CreateGatewayApi();
+        var paragraphs = Enumerable.Range(1, 24).Select(i => Paragraph(200 + i, 300 + (i * 97 % 600))).ToList();
+        var original = string.Join("\n\n", paragraphs);
+        paragraphs[12] = paragraphs[12] + " An added sentence changes this paragraph and nothing else.";
+        var edited = string.Join("\n\n", paragraphs);
+
+        var first = await api.WaitForJobAsync((await api.UploadTextAsync(original, "Long read", "e2e-edit", cancellationToken: Cancellation)).GetProperty("job_id").GetString()!, Cancellation);
+        var second = await api.WaitForJobAsync((await api.UploadTextAsync(edited, "Long read", "e2e-edit", cancellationToken: Cancellation)).GetProperty("job_id").GetString()!, Cancellation);
+
+        Assert.Equal("succeeded", second.GetProperty("status").GetString());
+        var chunkCount = second.GetProperty("chunk_count").GetInt32();
+        var embedded = second.GetProperty("embedded_chunks").GetInt32();
+        Assert.True(chunkCount >= 12, $"expected a long document, got {chunkCount} chunks");
+        Assert.InRange(embedded, 1, 3);
+        Assert.Equal(chunkCount - embedded, second.GetProperty("cached_chunks").GetInt32());
+        Assert.Equal(first.GetProperty("chunk_count").GetInt32(), chunkCount);
+        Assert.Contains(await ChunksOfAsync("e2e-edit"), chunk => chunk.Text.Contains("An added sentence", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Delete_RemovesEveryChunk_AndThenAnswers404()
+    {
+        var api = fixture.CreateGatewayApi();
+        var accepted = await api.UploadTextAsync(Paragraph(300, 1500), "Short-lived", "e2e-delete", cancellationToken: Cancellation);
+        await api.WaitForJobAsync(accepted.GetProperty("job_id").GetString()!, Cancellation);
+        Assert.NotEmpty(await ChunksOfAsync("e2e-delete"));
+
+        using var deleted = await api.Client.DeleteAsync("/api/v1/documents/e2e-delete", Cancellation);
+        using var again = await api.Client.DeleteAsync("/api/v1/documents/e2e-delete", Cancellation);
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal(404, (await api.GetDocumentAsync("e2e-delete", Cancellation)).Status);
+        Assert.Empty(await ChunksOfAsync("e2e-delete"));
+    }
+
+    [Fact]
+    public async Task CorruptPdf_FailsWithMessage_IsDeadLettered_AndDelaysNothingElse()
+    {
+        var api = fixture.CreateGatewayApi();
+        var corrupt = Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n this is not a real pdf \u0001\u0002");
+
+        var bad = await api.UploadFileAsync("broken.pdf", "application/pdf", corrupt, cancellationToken: Cancellation);
+        var good = await api.UploadTextAsync(Paragraph(400, 600), "After the broken one", "e2e-after-corrupt", cancellationToken: Cancellation);
+        var badJob = await api.WaitForJobAsync(bad.GetProperty("job_id").GetString()!, Cancellation);
+        var goodJob = await api.WaitForJobAsync(good.GetProperty("job_id").GetString()!, Cancellation);
+
+        Assert.Equal("failed", badJob.GetProperty("status").GetString());
+        Assert.True(badJob.GetProperty("dead_lettered").GetBoolean());
+        Assert.False(string.IsNullOrWhiteSpace(badJob.GetProperty("error").GetString()));
+        Assert.Equal("succeeded", goodJob.GetProperty("status").GetString());
+        Assert.Equal(404, (await api.GetDocumentAsync("broken.pdf", Cancellation)).Status);
+    }
+
+    [Fact]
+    public async Task OversizeUpload_Answers413_NamingTheField()
+    {
+        var api = fixture.CreateGatewayApi();
+        var tooBig = new byte[(25 * 1024 * 1024) + 1];
+        Array.Fill(tooBig, (byte)'a');
+
+        using var response = await api.PostFilesAsync([("huge.txt", "text/plain", tooBig)], cancellationToken: Cancellation);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await GatewayApi.ReadJsonAsync(response, Cancellation);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("file", out _));
+    }
+
+    [Theory]
+    [InlineData("image.png", "image/png", new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0 })]
+    [InlineData("fake.pdf", "application/pdf", new byte[] { 0x48, 0x65, 0x6C, 0x6C, 0x6F })]
+    [InlineData("fake.txt", "text/plain", new byte[] { 0x25, 0x50, 0x44, 0x46, 0x2D, 0x31, 0x2E, 0x37, 0x0A })]
+    public async Task UnsupportedOrMismatchedType_Answers415_NamingTheField(string fileName, string contentType, byte[] content)
+    {
+        var api = fixture.CreateGatewayApi();
+
+        using var response = await api.PostFilesAsync([(fileName, contentType, content)], cancellationToken: Cancellation);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var problem = await GatewayApi.ReadJsonAsync(response, Cancellation);
+        Assert.Contains(fileName, problem.GetProperty("errors").GetProperty("file")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EmptyFileOrText_Answers400_NamingTheField()
+    {
+        var api = fixture.CreateGatewayApi();
+
+        using var emptyFile = await api.PostFilesAsync([("empty.txt", "text/plain", [])], cancellationToken: Cancellation);
+        using var blankText = await api.Client.PostAsync("/api/v1/documents",
+            new StringContent("{\"text\":\"   \"}", Encoding.UTF8, "application/json"), Cancellation);
+
+        Assert.Equal(HttpStatusCode.BadRequest, emptyFile.StatusCode);
+        Assert.True((await GatewayApi.ReadJsonAsync(emptyFile, Cancellation)).GetProperty("errors").TryGetProperty("file", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, blankText.StatusCode);
+        Assert.True((await GatewayApi.ReadJsonAsync(blankText, Cancellation)).GetProperty("errors").TryGetProperty("text", out _));
+    }
+
+    [Fact]
+    public async Task JobEvents_StreamEachStatusUntilTheJobEnds()
+    {
+        var api = fixture.CreateGatewayApi();
+        var accepted = await api.UploadTextAsync(Paragraph(500, 800), "Streamed", "e2e-events", cancellationToken: Cancellation);
+        var jobId = accepted.GetProperty("job_id").GetString()!;
+
+        using var response = await api.Client.GetAsync($"/api/v1/jobs/{jobId}/events", HttpCompletionOption.ResponseHeadersRead, Cancellation);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var statuses = new List<string>();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Cancellation));
+        while (await reader.ReadLineAsync(Cancellation) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                using var data = JsonDocument.Parse(line["data: ".Length..]);
+                statuses.Add(data.RootElement.GetProperty("status").GetString()!);
+            }
+        }
+
+        Assert.Equal("succeeded", statuses[^1]);
+        Assert.Equal(statuses.Count, statuses.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task WorkerStoppedMidJob_JobCompletesAfterRestart_WithEachChunkOnce()
+    {
+        var api = fixture.CreateGatewayApi();
+        var text = string.Join("\n\n", Enumerable.Range(1, 240).Select(i => Paragraph(1000 + i, 700)));
+        var accepted = await api.UploadTextAsync(text, "Big job", "e2e-crash", cancellationToken: Cancellation);
+        var jobId = accepted.GetProperty("job_id").GetString()!;
+
+        await api.WaitForJobAsync(jobId, job => job.GetProperty("status").GetString() == "processing", Cancellation);
+        var stop = await fixture.ExecuteCommandAsync("ingest-worker", KnownResourceCommands.StopCommand, Cancellation);
+        Assert.True(stop.Success, stop.Message);
+        var whileStopped = await api.GetJobAsync(jobId, Cancellation);
+        var start = await fixture.ExecuteCommandAsync("ingest-worker", KnownResourceCommands.StartCommand, Cancellation);
+        Assert.True(start.Success, start.Message);
+        var job = await api.WaitForJobAsync(jobId, Cancellation);
+
+        Assert.NotEqual("succeeded", whileStopped.GetProperty("status").GetString());
+        Assert.Equal("succeeded", job.GetProperty("status").GetString());
+        Assert.True(job.GetProperty("attempts").GetInt32() >= 2, "the job should have been delivered again after the worker stopped");
+        var chunks = await ChunksOfAsync("e2e-crash");
+        Assert.Equal(job.GetProperty("chunk_count").GetInt32(), chunks.Count);
+        Assert.Equal(chunks.Count, chunks.Select(chunk => chunk.ChunkId).Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, chunks.Count), chunks.Select(chunk => chunk.Ordinal).Order());
+        var stats = await fixture.CreateIndexClient().GetStatsAsync(new GetStatsRequest(), cancellationToken: Cancellation);
+        Assert.True(stats.ChunkCount >= chunks.Count);
+    }
+
+    [Fact]
+    public async Task EmbeddedIndex_KeepsDocumentsAcrossRagRestart()
+    {
+        var api = fixture.CreateGatewayApi();
+        var accepted = await api.UploadTextAsync(Paragraph(600, 1200), "Durable", "e2e-durable", cancellationToken: Cancellation);
+        await api.WaitForJobAsync(accepted.GetProperty("job_id").GetString()!, Cancellation);
+        var before = await ChunksOfAsync("e2e-durable");
+
+        Assert.True((await fixture.ExecuteCommandAsync("rag", KnownResourceCommands.StopCommand, Cancellation)).Success);
+        Assert.True((await fixture.ExecuteCommandAsync("rag", KnownResourceCommands.StartCommand, Cancellation)).Success);
+        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("rag", Cancellation);
+
+        var after = await ChunksOfAsync("e2e-durable");
+        Assert.Equal(before.Select(chunk => (chunk.ChunkId, chunk.Text)), after.Select(chunk => (chunk.ChunkId, chunk.Text)));
+        Assert.Equal(200, (await api.GetDocumentAsync("e2e-durable", Cancellation)).Status);
+    }
+
+    private async Task<IReadOnlyList<ChunkRecord>> ChunksOfAsync(string documentId)
+    {
+        try
+        {
+            var response = await fixture.CreateIndexClient().GetDocumentChunksAsync(
+                new GetDocumentChunksRequest { DocumentId = documentId, IncludeVectors = true }, cancellationToken: Cancellation);
+            return [.. response.Chunks.OrderBy(chunk => chunk.Ordinal)];
+        }
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>A PDF whose every page holds about 1 300 characters, so that each page gives its own chunks.</summary>
+    private static byte[] LongPdf(int pages)
+    {
+        using var builder = new UglyToad.PdfPig.Writer.PdfDocumentBuilder();
+        builder.DocumentInformation.Title = "Ferns of the north";
+        var font = builder.AddStandard14Font(UglyToad.PdfPig.Fonts.Standard14Fonts.Standard14Font.Helvetica);
+        for (var page = 1; page <= pages; page++)
+        {
+            var pdfPage = builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4);
+            for (var line = 0; line < 26; line++)
+            {
+                pdfPage.AddText($"Page {page} line {line}: bracken and maidenhair ferns grow here.", 10,
+                    new UglyToad.PdfPig.Core.PdfPoint(40, 800 - (line * 28)), font);
+            }
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>A paragraph of about <paramref name="length"/> characters with a unique marker word.</summary>
+    internal static string Paragraph(int seed, int length)
+    {
+        var random = new Random(seed);
+        string[] words = ["turbine", "boundary", "layer", "pressure", "flow", "wing", "shock", "heat", "transfer", "surface",
+            "velocity", "model", "experiment", "theory", "supersonic", "drag", "lift", "stream", "nozzle", "vortex"];
+        var builder = new StringBuilder($"paragraph{seed % 1000}marker ");
+        while (builder.Length < length)
+        {
+            builder.Append(words[random.Next(words.Length)]).Append(random.Next(8) == 0 ? ". " : " ");
+        }
+
+        return builder.ToString().TrimEnd() + ".";
+    }
+}
