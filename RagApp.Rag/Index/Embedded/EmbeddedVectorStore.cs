@@ -150,7 +150,7 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         SearchOptions? options,
         CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
+        SearchOptions.ValidateTopK(topK);
         options ??= SearchOptions.Default;
         options.Validate();
         var usesVector = options.Mode != SearchMode.Keyword && !queryVector.IsEmpty;

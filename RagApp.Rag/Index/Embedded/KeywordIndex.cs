@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using RagApp.Rag.Index.Keywords;
 
 namespace RagApp.Rag.Index.Embedded;
@@ -10,6 +11,9 @@ namespace RagApp.Rag.Index.Embedded;
 internal sealed class KeywordIndex(Bm25 bm25)
 {
     private readonly Dictionary<string, PostingList> _postings = new(StringComparer.Ordinal);
+
+    // Scratch space of Add and Remove, reused because changes are serialised by the store.
+    private readonly Dictionary<PostingList, int> _frequencies = new(ReferenceEqualityComparer.Instance);
     private int[] _lengths = [];
     private long _totalLength;
     private int _chunkCount;
@@ -18,23 +22,33 @@ internal sealed class KeywordIndex(Bm25 bm25)
 
     public void Add(int slot, string text)
     {
-        var (frequencies, length) = KeywordTokenizer.CountTerms(text);
         if (slot >= _lengths.Length)
         {
             Array.Resize(ref _lengths, Math.Max(1024, Math.Max(slot + 1, _lengths.Length * 2)));
         }
 
-        foreach (var (term, frequency) in frequencies)
+        // Terms are looked up as spans and counted per posting list: no string per occurrence, only per new term.
+        var terms = _postings.GetAlternateLookup<ReadOnlySpan<char>>();
+        var length = 0;
+        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength]);
+        while (reader.TryRead(out var term))
         {
-            if (!_postings.TryGetValue(term, out var postings))
+            if (!terms.TryGetValue(term, out var postings))
             {
-                postings = new PostingList();
-                _postings.Add(term, postings);
+                postings = new PostingList(term.ToString());
+                _postings.Add(postings.Term, postings);
             }
 
+            CollectionsMarshal.GetValueRefOrAddDefault(_frequencies, postings, out _)++;
+            length++;
+        }
+
+        foreach (var (postings, frequency) in _frequencies)
+        {
             postings.Add(slot, frequency);
         }
 
+        _frequencies.Clear();
         _lengths[slot] = length;
         _totalLength += length;
         _chunkCount++;
@@ -43,16 +57,23 @@ internal sealed class KeywordIndex(Bm25 bm25)
     /// <summary>Removes a slot; <paramref name="text"/> must be the text it was added with (re-tokenised rather than kept).</summary>
     public void Remove(int slot, string text)
     {
-        foreach (var term in KeywordTokenizer.DistinctTerms(text))
+        var terms = _postings.GetAlternateLookup<ReadOnlySpan<char>>();
+        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength]);
+        while (reader.TryRead(out var term))
         {
-            var postings = _postings[term];
+            CollectionsMarshal.GetValueRefOrAddDefault(_frequencies, terms[term], out _)++;
+        }
+
+        foreach (var postings in _frequencies.Keys)
+        {
             postings.Remove(slot);
             if (postings.Count == 0)
             {
-                _postings.Remove(term);
+                _postings.Remove(postings.Term);
             }
         }
 
+        _frequencies.Clear();
         _totalLength -= _lengths[slot];
         _lengths[slot] = 0;
         _chunkCount--;

@@ -1,10 +1,12 @@
 namespace RagApp.Rag.Index.Embedded;
 
 /// <summary>The slots containing one term and how often, sorted by slot so insert and remove are a binary search and a block move.</summary>
-internal sealed class PostingList
+internal sealed class PostingList(string term)
 {
     private int[] _slots = new int[4];
     private int[] _frequencies = new int[4];
+
+    public string Term { get; } = term;
 
     public int Count { get; private set; }
 
@@ -14,13 +16,17 @@ internal sealed class PostingList
 
     public void Add(int slot, int frequency)
     {
-        var index = Slots.BinarySearch(slot);
-        if (index >= 0)
+        // Slots are handed out lowest-free first, so a new slot is usually past every slot in the list.
+        var index = Count == 0 || _slots[Count - 1] < slot ? Count : Slots.BinarySearch(slot);
+        if (index < 0)
+        {
+            index = ~index;
+        }
+        else if (index < Count)
         {
             throw new InvalidOperationException($"Slot {slot} is already in the posting list.");
         }
 
-        index = ~index;
         if (Count == _slots.Length)
         {
             Array.Resize(ref _slots, Count * 2);
