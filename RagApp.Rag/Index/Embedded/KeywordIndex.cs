@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using RagApp.Rag.Index.Keywords;
 
 namespace RagApp.Rag.Index.Embedded;
@@ -11,9 +10,6 @@ namespace RagApp.Rag.Index.Embedded;
 internal sealed class KeywordIndex(Bm25 bm25)
 {
     private readonly Dictionary<string, PostingList> _postings = new(StringComparer.Ordinal);
-
-    // Scratch space of Add and Remove, reused because changes are serialised by the store.
-    private readonly Dictionary<PostingList, int> _frequencies = new(ReferenceEqualityComparer.Instance);
     private int[] _lengths = [];
     private long _totalLength;
     private int _chunkCount;
@@ -27,7 +23,7 @@ internal sealed class KeywordIndex(Bm25 bm25)
             Array.Resize(ref _lengths, Math.Max(1024, Math.Max(slot + 1, _lengths.Length * 2)));
         }
 
-        // Terms are looked up as spans and counted per posting list: no string per occurrence, only per new term.
+        // Terms are looked up as spans: a string is made only for a term the index has never seen.
         var terms = _postings.GetAlternateLookup<ReadOnlySpan<char>>();
         var length = 0;
         var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength]);
@@ -39,16 +35,10 @@ internal sealed class KeywordIndex(Bm25 bm25)
                 _postings.Add(postings.Term, postings);
             }
 
-            CollectionsMarshal.GetValueRefOrAddDefault(_frequencies, postings, out _)++;
+            postings.AddOccurrence(slot);
             length++;
         }
 
-        foreach (var (postings, frequency) in _frequencies)
-        {
-            postings.Add(slot, frequency);
-        }
-
-        _frequencies.Clear();
         _lengths[slot] = length;
         _totalLength += length;
         _chunkCount++;
@@ -61,19 +51,13 @@ internal sealed class KeywordIndex(Bm25 bm25)
         var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength]);
         while (reader.TryRead(out var term))
         {
-            CollectionsMarshal.GetValueRefOrAddDefault(_frequencies, terms[term], out _)++;
-        }
-
-        foreach (var postings in _frequencies.Keys)
-        {
-            postings.Remove(slot);
-            if (postings.Count == 0)
+            // A repeated term was removed at its first occurrence, or its whole list already went.
+            if (terms.TryGetValue(term, out var postings) && postings.TryRemove(slot) && postings.Count == 0)
             {
                 _postings.Remove(postings.Term);
             }
         }
 
-        _frequencies.Clear();
         _totalLength -= _lengths[slot];
         _lengths[slot] = 0;
         _chunkCount--;
@@ -105,11 +89,8 @@ internal sealed class KeywordIndex(Bm25 bm25)
                 }
 
                 var idf = Bm25.InverseDocumentFrequency(_chunkCount, postings.Count);
-                var slots = postings.Slots;
-                var frequencies = postings.Frequencies;
-                for (var i = 0; i < slots.Length; i++)
+                foreach (var (slot, frequency) in postings.Postings)
                 {
-                    var slot = slots[i];
                     if (allowed is not null && !allowed[slot])
                     {
                         continue;
@@ -120,7 +101,7 @@ internal sealed class KeywordIndex(Bm25 bm25)
                         touched[touchedCount++] = slot;
                     }
 
-                    scores[slot] += (float)(idf * bm25.TermWeight(frequencies[i], _lengths[slot], averageLength));
+                    scores[slot] += (float)(idf * bm25.TermWeight(frequency, _lengths[slot], averageLength));
                 }
             }
 
