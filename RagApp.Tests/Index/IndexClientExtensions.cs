@@ -1,3 +1,4 @@
+using Grpc.Core;
 using RagApp.Core.Grpc.V1;
 
 namespace RagApp.Tests.Index;
@@ -12,12 +13,20 @@ internal static class IndexClientExtensions
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var call = client.UpsertDocument(cancellationToken: cancellationToken);
-        foreach (var part in parts)
+        try
         {
-            await call.RequestStream.WriteAsync(part, cancellationToken);
+            foreach (var part in parts)
+            {
+                await call.RequestStream.WriteAsync(part, cancellationToken);
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception exception) when (exception is RpcException or InvalidOperationException)
+        {
+            // The server refused the stream before it ended; its verdict is in the response, awaited below.
         }
 
-        await call.RequestStream.CompleteAsync();
         return await call;
     }
 

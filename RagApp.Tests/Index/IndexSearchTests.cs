@@ -89,8 +89,14 @@ public sealed class IndexSearchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task KeywordScores_AreBm25()
+    public async Task KeywordScores_AreBm25_AfterReplacesAndDeletes()
     {
+        // Statistics are kept incrementally: churn them before checking.
+        _documents[0] = TestDocument.Create("doc-00", _random, "wing wing wing", "a short wing");
+        await _host.Client.UpsertAsync(_documents[0]);
+        await _host.Client.DeleteDocumentAsync(new DeleteDocumentRequest { DocumentId = "doc-01" }, cancellationToken: CancellationToken);
+        _documents.RemoveAt(1);
+
         var hits = await _host.Store.SearchAsync(default, "zymurgy wing", 3, null, new SearchOptions { Mode = SearchMode.Keyword }, CancellationToken);
 
         // Recompute BM25 (k1 0.9, b 0.4) from the raw texts, independently of the index's incremental statistics.

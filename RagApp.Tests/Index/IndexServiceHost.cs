@@ -24,11 +24,13 @@ internal sealed class IndexServiceHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly GrpcChannel _channel;
+    private readonly string _contentRoot;
 
-    private IndexServiceHost(WebApplication app, GrpcChannel channel)
+    private IndexServiceHost(WebApplication app, GrpcChannel channel, string contentRoot)
     {
         _app = app;
         _channel = channel;
+        _contentRoot = contentRoot;
         Client = new IndexService.IndexServiceClient(channel);
     }
 
@@ -61,10 +63,19 @@ internal sealed class IndexServiceHost : IAsyncDisposable
 
         var app = builder.Build();
         app.MapGrpcService<IndexGrpcService>();
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            Directory.Delete(contentRoot);
+            throw;
+        }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new IndexServiceHost(app, GrpcChannel.ForAddress(address));
+        return new IndexServiceHost(app, GrpcChannel.ForAddress(address), contentRoot);
     }
 
     public async ValueTask DisposeAsync()
@@ -72,5 +83,6 @@ internal sealed class IndexServiceHost : IAsyncDisposable
         _channel.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        Directory.Delete(_contentRoot);
     }
 }

@@ -36,4 +36,13 @@ public sealed class KeywordTokenizerTests
         Assert.Empty(KeywordTokenizer.DistinctTerms("   "));
         Assert.Empty(KeywordTokenizer.DistinctTerms("the and of"));
     }
+
+    [Fact]
+    public void OverlongTerms_AreCut_ToTheMaximumLength()
+    {
+        var term = Assert.Single(KeywordTokenizer.Tokenize("x" + new string('A', 300) + "!"));
+
+        Assert.Equal(TokenReader.MaxTermLength, term.Length);
+        Assert.Equal("x" + new string('a', TokenReader.MaxTermLength - 1), term);
+    }
 }

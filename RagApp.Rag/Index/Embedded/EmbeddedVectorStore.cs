@@ -27,7 +27,7 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
     private Task? _initialization;
     private EmbeddedIndex _index;
     private WriteAheadLog? _log;
-    private DateTimeOffset _lastSnapshotAt;
+    private long _lastSnapshotTicks;
     private bool _disposed;
 
     public EmbeddedVectorStore(IOptions<VectorStoreOptions> options, TimeProvider timeProvider, ILogger<EmbeddedVectorStore> logger)
@@ -51,7 +51,7 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
 
     public int LogRecordCount => _log?.RecordCount ?? 0;
 
-    public DateTimeOffset LastSnapshotAt => _lastSnapshotAt;
+    public DateTimeOffset LastSnapshotAt => new(Interlocked.Read(ref _lastSnapshotTicks), TimeSpan.Zero);
 
     public Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -150,7 +150,7 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         SearchOptions? options,
         CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
+        SearchOptions.ValidateTopK(topK);
         options ??= SearchOptions.Default;
         options.Validate();
         var usesVector = options.Mode != SearchMode.Keyword && !queryVector.IsEmpty;
@@ -204,7 +204,7 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
     /// <summary>Whether the log has grown past the size threshold, or has waited longer than the interval.</summary>
     public bool IsSnapshotDue() =>
         LogRecordCount > 0
-        && (LogLength >= _options.SnapshotLogSizeBytes || _timeProvider.GetUtcNow() - _lastSnapshotAt >= _options.SnapshotInterval);
+        && (LogLength >= _options.SnapshotLogSizeBytes || _timeProvider.GetUtcNow() - LastSnapshotAt >= _options.SnapshotInterval);
 
     /// <summary>
     /// Writes the whole index as a new snapshot and empties the log. Writes wait meanwhile; searches go on. A crash
@@ -223,7 +223,7 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
             SnapshotFile.Write(Path.Combine(DataDirectory, SnapshotFileName), header, _index.ExportDocuments());
             var folded = _log!.RecordCount;
             _log.Reset();
-            _lastSnapshotAt = _timeProvider.GetUtcNow();
+            Interlocked.Exchange(ref _lastSnapshotTicks, _timeProvider.GetUtcNow().UtcTicks);
             var elapsedMs = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
             LogSnapshotWritten(header.Generation, header.DocumentCount, _index.ChunkCount, folded, elapsedMs);
         }
@@ -247,16 +247,14 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
             initialization = _initialization;
         }
 
-        // Let a load in flight finish so its log handle is closed below, not leaked.
-        try
+        // Let a load in flight finish (successfully or not) so its log handle is closed below, not leaked.
+        if (initialization is { IsCompleted: false })
         {
-            initialization?.GetAwaiter().GetResult();
-        }
-        catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            // It failed; there is no log to close.
+            ((IAsyncResult)initialization).AsyncWaitHandle.WaitOne();
         }
 
+        // The gate and the state lock stay undisposed on purpose: a search racing shutdown still reads the in-memory
+        // state safely, a write finds _disposed set, and neither lock holds an OS handle unless contended.
         _writeGate.Wait();
         try
         {
@@ -314,7 +312,7 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
                 _stateLock.ExitWriteLock();
             }
 
-            _lastSnapshotAt = _timeProvider.GetUtcNow();
+            Interlocked.Exchange(ref _lastSnapshotTicks, _timeProvider.GetUtcNow().UtcTicks);
             var elapsedMs = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
             LogLoaded(DataDirectory, index.DocumentCount, index.ChunkCount, index.Generation, snapshotGeneration, replayed, elapsedMs);
         }

@@ -18,21 +18,25 @@ internal sealed class KeywordIndex(Bm25 bm25)
 
     public void Add(int slot, string text)
     {
-        var (frequencies, length) = KeywordTokenizer.CountTerms(text);
         if (slot >= _lengths.Length)
         {
             Array.Resize(ref _lengths, Math.Max(1024, Math.Max(slot + 1, _lengths.Length * 2)));
         }
 
-        foreach (var (term, frequency) in frequencies)
+        // Terms are looked up as spans: a string is made only for a term the index has never seen.
+        var terms = _postings.GetAlternateLookup<ReadOnlySpan<char>>();
+        var length = 0;
+        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength]);
+        while (reader.TryRead(out var term))
         {
-            if (!_postings.TryGetValue(term, out var postings))
+            if (!terms.TryGetValue(term, out var postings))
             {
-                postings = new PostingList();
-                _postings.Add(term, postings);
+                postings = new PostingList(term.ToString());
+                _postings.Add(postings.Term, postings);
             }
 
-            postings.Add(slot, frequency);
+            postings.AddOccurrence(slot);
+            length++;
         }
 
         _lengths[slot] = length;
@@ -43,13 +47,14 @@ internal sealed class KeywordIndex(Bm25 bm25)
     /// <summary>Removes a slot; <paramref name="text"/> must be the text it was added with (re-tokenised rather than kept).</summary>
     public void Remove(int slot, string text)
     {
-        foreach (var term in KeywordTokenizer.DistinctTerms(text))
+        var terms = _postings.GetAlternateLookup<ReadOnlySpan<char>>();
+        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength]);
+        while (reader.TryRead(out var term))
         {
-            var postings = _postings[term];
-            postings.Remove(slot);
-            if (postings.Count == 0)
+            // A repeated term was removed at its first occurrence, or its whole list already went.
+            if (terms.TryGetValue(term, out var postings) && postings.TryRemove(slot) && postings.Count == 0)
             {
-                _postings.Remove(term);
+                _postings.Remove(postings.Term);
             }
         }
 
@@ -84,11 +89,8 @@ internal sealed class KeywordIndex(Bm25 bm25)
                 }
 
                 var idf = Bm25.InverseDocumentFrequency(_chunkCount, postings.Count);
-                var slots = postings.Slots;
-                var frequencies = postings.Frequencies;
-                for (var i = 0; i < slots.Length; i++)
+                foreach (var (slot, frequency) in postings.Postings)
                 {
-                    var slot = slots[i];
                     if (allowed is not null && !allowed[slot])
                     {
                         continue;
@@ -99,7 +101,7 @@ internal sealed class KeywordIndex(Bm25 bm25)
                         touched[touchedCount++] = slot;
                     }
 
-                    scores[slot] += (float)(idf * bm25.TermWeight(frequencies[i], _lengths[slot], averageLength));
+                    scores[slot] += (float)(idf * bm25.TermWeight(frequency, _lengths[slot], averageLength));
                 }
             }
 

@@ -14,4 +14,6 @@ internal static class EnglishStopWords
         "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
         "will", "with",
     ], StringComparer.Ordinal);
+
+    public static FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; } = Words.GetAlternateLookup<ReadOnlySpan<char>>();
 }

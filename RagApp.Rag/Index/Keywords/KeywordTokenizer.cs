@@ -1,10 +1,8 @@
-using System.Text;
-
 namespace RagApp.Rag.Index.Keywords;
 
 /// <summary>
-/// The keyword signal's tokenizer: lower-case (invariant), split on anything that is not a letter or digit, drop
-/// stop words. Both stores use it, and Qdrant's sparse vectors hash its terms, so the two agree on what a term is.
+/// The keyword signal's tokenizer (see <see cref="TokenReader"/>). Both stores use it, and Qdrant's sparse vectors
+/// hash its terms, so the two agree on what a term is.
 /// </summary>
 internal static class KeywordTokenizer
 {
@@ -13,33 +11,31 @@ internal static class KeywordTokenizer
     {
         ArgumentNullException.ThrowIfNull(text);
         var tokens = new List<string>();
-        var current = new StringBuilder();
-        foreach (var rune in text.EnumerateRunes())
+        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength]);
+        while (reader.TryRead(out var term))
         {
-            if (Rune.IsLetterOrDigit(rune))
-            {
-                current.Append(Rune.ToLowerInvariant(rune).ToString());
-                continue;
-            }
-
-            Flush(current, tokens);
+            tokens.Add(term.ToString());
         }
 
-        Flush(current, tokens);
         return tokens;
     }
 
     /// <summary>Term frequencies of a text and its length in terms (the BM25 document length).</summary>
     public static (Dictionary<string, int> Frequencies, int Length) CountTerms(string text)
     {
-        var tokens = Tokenize(text);
+        ArgumentNullException.ThrowIfNull(text);
         var frequencies = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var token in tokens)
+        var lookup = frequencies.GetAlternateLookup<ReadOnlySpan<char>>();
+        var length = 0;
+        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength]);
+        while (reader.TryRead(out var term))
         {
-            frequencies[token] = frequencies.GetValueOrDefault(token) + 1;
+            // A string is made once per distinct term, not once per occurrence.
+            lookup[term] = lookup.TryGetValue(term, out var count) ? count + 1 : 1;
+            length++;
         }
 
-        return (frequencies, tokens.Count);
+        return (frequencies, length);
     }
 
     /// <summary>The distinct terms of a query, in first-seen order; each counts once in BM25.</summary>
@@ -61,20 +57,5 @@ internal static class KeywordTokenizer
         }
 
         return terms;
-    }
-
-    private static void Flush(StringBuilder current, List<string> tokens)
-    {
-        if (current.Length == 0)
-        {
-            return;
-        }
-
-        var token = current.ToString();
-        current.Clear();
-        if (!EnglishStopWords.Words.Contains(token))
-        {
-            tokens.Add(token);
-        }
     }
 }

@@ -239,7 +239,7 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         SearchOptions? options,
         CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
+        SearchOptions.ValidateTopK(topK);
         options ??= SearchOptions.Default;
         options.Validate();
         if (options.Mode == SearchMode.Dense && queryVector.IsEmpty)

@@ -5,6 +5,9 @@ internal sealed record SearchOptions
 {
     public static SearchOptions Default { get; } = new();
 
+    /// <summary>Bounds top-k and the candidate count: the embedded store allocates per query in proportion.</summary>
+    public const int MaxResults = 10_000;
+
     public SearchMode Mode { get; init; } = SearchMode.Hybrid;
     public FusionMethod Fusion { get; init; } = FusionMethod.WeightedSum;
 
@@ -26,5 +29,12 @@ internal sealed record SearchOptions
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(RrfK, nameof(RrfK));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CandidateCount, nameof(CandidateCount));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(CandidateCount, MaxResults, nameof(CandidateCount));
+    }
+
+    internal static void ValidateTopK(int topK)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(topK, MaxResults);
     }
 }
