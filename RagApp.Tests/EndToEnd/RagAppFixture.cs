@@ -51,6 +51,17 @@ public abstract class RagAppFixture : IAsyncLifetime
                 $"Parameters:redis-password={RedisPassword}",
             ],
             timeout.Token);
+        // Tests run without the dashboard, so nothing receives telemetry: without this, every service would
+        // retry its OTLP exports on shutdown and outlive the orchestrator's stop timeout.
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project).WithEnvironment(context =>
+            {
+                context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+                context.EnvironmentVariables.Remove("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY");
+            });
+        }
+
         // Short leases and retry delays, so that crash and retry tests finish in seconds, not minutes.
         var worker = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "ingest-worker");
         builder.CreateResourceBuilder(worker)
@@ -62,8 +73,8 @@ public abstract class RagAppFixture : IAsyncLifetime
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
 
         _app = await builder.BuildAsync(timeout.Token);
-        _logs = new ResourceLogRecorder(_app, GetType().Name, Resources);
         await _app.StartAsync(timeout.Token);
+        _logs = new ResourceLogRecorder(_app, GetType().Name, Resources);
         foreach (var resource in Resources)
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);

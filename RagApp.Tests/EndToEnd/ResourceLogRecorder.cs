@@ -18,17 +18,20 @@ public sealed class ResourceLogRecorder : IAsyncDisposable
         Directory = Path.Combine(AppContext.BaseDirectory, "e2e-logs", fixtureName);
         System.IO.Directory.CreateDirectory(Directory);
         var logs = app.Services.GetRequiredService<ResourceLoggerService>();
-        foreach (var resource in resources)
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        foreach (var name in resources)
         {
+            // By resource, not by name: logs are kept per running instance (name plus a suffix).
+            var resource = model.Resources.Single(candidate => candidate.Name == name);
             _writers.Add(Task.Run(() => RecordAsync(logs, resource)));
         }
     }
 
     public string Directory { get; }
 
-    private async Task RecordAsync(ResourceLoggerService logs, string resource)
+    private async Task RecordAsync(ResourceLoggerService logs, IResource resource)
     {
-        await using var file = new StreamWriter(Path.Combine(Directory, resource + ".log"), append: false) { AutoFlush = true };
+        await using var file = new StreamWriter(Path.Combine(Directory, resource.Name + ".log"), append: false) { AutoFlush = true };
         try
         {
             await foreach (var batch in logs.WatchAsync(resource).WithCancellation(_stop.Token))
