@@ -94,6 +94,10 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         {
             return Task.FromCanceled<GeneratedEmbeddings<Embedding<float>>>(cancellationToken);
         }
+        catch (Exception exception)
+        {
+            return Task.FromException<GeneratedEmbeddings<Embedding<float>>>(exception);
+        }
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -236,6 +240,9 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = options.InterOpNumThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
         };
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+
         if (options.IntraOpNumThreads > 0)
         {
             sessionOptions.IntraOpNumThreads = options.IntraOpNumThreads;
