@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using FastBertTokenizer;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -45,7 +44,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         }
 
         _padTokenId = ReadPadTokenId(_tokenizer);
-        _sessionOptions = CreateSessionOptions(options);
+        _sessionOptions = MiniLmSessionOptions.Create(options);
         try
         {
             _session = new InferenceSession(model, _sessionOptions);
@@ -59,7 +58,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         }
 
         EmbeddingLog.LocalModelLoaded(logger ?? (ILogger)NullLogger.Instance, ModelId, _timeProvider.GetElapsedTime(started).TotalMilliseconds,
-            options.IntraOpNumThreads, options.InterOpNumThreads, options.MaxBatchSize);
+            options.IntraOpNumThreads, options.InterOpNumThreads, options.MaxBatchSize, options.MaxBatchTokens);
     }
 
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
@@ -94,6 +93,10 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         {
             return Task.FromCanceled<GeneratedEmbeddings<Embedding<float>>>(cancellationToken);
         }
+        catch (Exception exception)
+        {
+            return Task.FromException<GeneratedEmbeddings<Embedding<float>>>(exception);
+        }
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -127,32 +130,19 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         var tokenIds = ArrayPool<long>.Shared.Rent(count * MaxTokens);
         var tokenCounts = ArrayPool<int>.Shared.Rent(count);
         var order = ArrayPool<int>.Shared.Rent(count);
-        var sortKeys = ArrayPool<int>.Shared.Rent(count);
+        var sortedCounts = ArrayPool<int>.Shared.Rent(count);
         try
         {
             var totalTokens = Tokenize(inputs, tokenIds, tokenCounts);
-
-            // Longest first: the first batch is the largest, so ONNX Runtime's arena grows once and is reused.
-            for (var i = 0; i < count; i++)
-            {
-                order[i] = i;
-                sortKeys[i] = -tokenCounts[i];
-            }
-
-            sortKeys.AsSpan(0, count).Sort(order.AsSpan(0, count));
-            for (var i = 0; i < count; i++)
-            {
-                sortKeys[i] = -sortKeys[i];
-            }
-
+            OrderLongestFirst(tokenCounts.AsSpan(0, count), order.AsSpan(0, count), sortedCounts.AsSpan(0, count));
             using var runOptions = new RunOptions();
             // Cancelling stops a running batch as well, not only the ones after it.
             using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
             var createdAt = _timeProvider.GetUtcNow();
-            foreach (var (start, batchSize) in LengthBatchPlanner.Plan(sortKeys.AsSpan(0, count), _options.MaxBatchSize, _options.MaxBatchTokens))
+            foreach (var (start, batchSize) in LengthBatchPlanner.Plan(sortedCounts.AsSpan(0, count), _options.MaxBatchSize, _options.MaxBatchTokens))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var batch = new MiniLmBatch(order.AsSpan(start, batchSize), sortKeys[start], tokenIds, tokenCounts);
+                var batch = new MiniLmBatch(order.AsSpan(start, batchSize), sortedCounts[start], tokenIds, tokenCounts);
                 RunBatch(batch, runOptions, createdAt, embeddings, cancellationToken);
             }
 
@@ -163,7 +153,26 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             ArrayPool<long>.Shared.Return(tokenIds);
             ArrayPool<int>.Shared.Return(tokenCounts);
             ArrayPool<int>.Shared.Return(order);
-            ArrayPool<int>.Shared.Return(sortKeys);
+            ArrayPool<int>.Shared.Return(sortedCounts);
+        }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="order"/> with input positions by descending token count and <paramref name="sortedCounts"/>
+    /// with their counts. Longest first: the first batch is the largest, so ONNX Runtime's arena grows once and is reused.
+    /// </summary>
+    private static void OrderLongestFirst(ReadOnlySpan<int> tokenCounts, Span<int> order, Span<int> sortedCounts)
+    {
+        for (var i = 0; i < tokenCounts.Length; i++)
+        {
+            order[i] = i;
+            sortedCounts[i] = -tokenCounts[i];
+        }
+
+        sortedCounts.Sort(order);
+        for (var i = 0; i < sortedCounts.Length; i++)
+        {
+            sortedCounts[i] = -sortedCounts[i];
         }
     }
 
@@ -227,26 +236,6 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             // RunOptions.Terminate makes ONNX Runtime fail the run; report it as the cancellation it is.
             throw new OperationCanceledException(cancellationToken);
         }
-    }
-
-    private static SessionOptions CreateSessionOptions(LocalEmbeddingOptions options)
-    {
-        var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = options.InterOpNumThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
-        };
-        if (options.IntraOpNumThreads > 0)
-        {
-            sessionOptions.IntraOpNumThreads = options.IntraOpNumThreads;
-        }
-
-        if (options.InterOpNumThreads > 0)
-        {
-            sessionOptions.InterOpNumThreads = options.InterOpNumThreads;
-        }
-
-        return sessionOptions;
     }
 
     /// <summary>The vocabulary decides the padding id; encoding "" padded to three tokens gives [CLS] [SEP] [PAD].</summary>

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace RagApp.Tests.Embeddings;
 
@@ -25,12 +24,12 @@ internal sealed class FakeOpenAIEmbeddingsServer : IAsyncDisposable
 
     public static async Task<FakeOpenAIEmbeddingsServer> StartAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
+        // Empty: the test output holds the services' appsettings.json, whose Kestrel endpoints must not apply here.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var server = new FakeOpenAIEmbeddingsServer(app);
-        app.MapPost("/{**path}", server.HandleAsync);
+        app.Run(server.HandleAsync);
         await app.StartAsync(cancellationToken);
         return server;
     }
