@@ -139,12 +139,13 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
             // Cancelling stops a running batch as well, not only the ones after it.
             using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
             var createdAt = _timeProvider.GetUtcNow();
-            foreach (var (start, batchSize) in LengthBatchPlanner.Plan(sortedCounts.AsSpan(0, count), _options.MaxBatchSize, _options.MaxBatchTokens))
+            var plan = LengthBatchPlanner.Plan(sortedCounts.AsSpan(0, count), _options.MaxBatchSize, _options.MaxBatchTokens);
+            Parallel.For(0, plan.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.ParallelBatches, CancellationToken = cancellationToken }, index =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                var (start, batchSize) = plan[index];
                 var batch = new MiniLmBatch(order.AsSpan(start, batchSize), sortedCounts[start], tokenIds, tokenCounts);
                 RunBatch(batch, runOptions, createdAt, embeddings, cancellationToken);
-            }
+            });
 
             return new GeneratedEmbeddings<Embedding<float>>(embeddings) { Usage = new UsageDetails { InputTokenCount = totalTokens } };
         }

@@ -44,6 +44,6 @@ internal sealed partial class DocumentSubmitter(IIngestQueue queue, TimeProvider
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest queue full: document {DocumentId} ({Bytes} bytes) refused, retry after {RetryAfterSeconds} s")]
     private static partial void LogQueueFull(ILogger logger, string documentId, int bytes, double retryAfterSeconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Queued job {JobId} for document {DocumentId} ({Bytes} bytes)")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Queued job {JobId} for document {DocumentId} ({Bytes} bytes)")]
     private static partial void LogQueued(ILogger logger, string jobId, string documentId, int bytes);
 }

@@ -17,8 +17,12 @@ internal static class Extensions
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddSingleton(TimeProvider.System);
 
-        // Health of the Redis connection is reported by our own "redis" check below, under a stable name.
-        builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
+        builder.AddRedisClient("redis", settings =>
+        {
+            // Our own "redis" check reports health under a stable name; ServiceDefaults already traces Redis.
+            settings.DisableHealthChecks = true;
+            settings.DisableTracing = true;
+        });
         builder.Services.AddRagGrpcClients();
 
         builder.Services.AddIngestQueue();

@@ -18,7 +18,7 @@ internal sealed partial class EmbeddingBatcher(
     ILogger<EmbeddingBatcher> logger) : BackgroundService
 {
     private readonly Channel<PendingEmbedding> _pending = Channel.CreateUnbounded<PendingEmbedding>(
-        new UnboundedChannelOptions { SingleReader = true });
+        new UnboundedChannelOptions { SingleReader = false });
 
     /// <summary>Embeds the texts (in order), sharing model batches with other callers.</summary>
     public async Task<ReadOnlyMemory<float>[]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
@@ -39,7 +39,11 @@ internal sealed partial class EmbeddingBatcher(
         return vectors;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.ConcurrentBatches)
+            .Select(_ => Task.Run(() => RunBatchesAsync(stoppingToken), stoppingToken)));
+
+    private async Task RunBatchesAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var batch = new List<PendingEmbedding>(settings.MaxBatchSize);

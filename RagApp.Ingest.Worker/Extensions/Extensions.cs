@@ -16,7 +16,12 @@ internal static class Extensions
     {
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
+        builder.AddRedisClient("redis", settings =>
+        {
+            // Our own "redis" check reports health under a stable name; ServiceDefaults already traces Redis.
+            settings.DisableHealthChecks = true;
+            settings.DisableTracing = true;
+        });
         services.AddRagGrpcClients();
 
         services.AddIngestQueue();

@@ -25,6 +25,11 @@ internal sealed partial class IngestWorker(
 
     private readonly string _consumerId = $"{Environment.MachineName}:{Environment.ProcessId}";
 
+    /// <summary>Signalled whenever a job ends, so that consumers held back by the byte limit look again.</summary>
+    private readonly SemaphoreSlim _jobEnded = new(0);
+
+    private long _inFlightBytes;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var consumers = Enumerable.Range(0, options.Value.Concurrency)
@@ -39,6 +44,13 @@ internal sealed partial class IngestWorker(
             LeasedJob? lease;
             try
             {
+                // The limit is checked before leasing (a job's size is only known once leased), so it can be
+                // exceeded by one job per consumer at most; it bounds memory without starving small documents.
+                while (Interlocked.Read(ref _inFlightBytes) >= options.Value.MaxInFlightBytes)
+                {
+                    await _jobEnded.WaitAsync(ErrorBackoff, stoppingToken);
+                }
+
                 lease = await queue.LeaseAsync(consumerId, options.Value.LeaseWait, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -54,7 +66,16 @@ internal sealed partial class IngestWorker(
 
             if (lease is not null)
             {
-                await RunAsync(lease, stoppingToken);
+                Interlocked.Add(ref _inFlightBytes, lease.Payload.Length);
+                try
+                {
+                    await RunAsync(lease, stoppingToken);
+                }
+                finally
+                {
+                    Interlocked.Add(ref _inFlightBytes, -lease.Payload.Length);
+                    _jobEnded.Release();
+                }
             }
         }
     }
@@ -163,6 +184,12 @@ internal sealed partial class IngestWorker(
         RpcException rpc => $"The index refused the document: {rpc.Status.Detail} ({rpc.StatusCode})",
         _ => $"{exception.GetType().Name}: {exception.Message}",
     };
+
+    public override void Dispose()
+    {
+        _jobEnded.Dispose();
+        base.Dispose();
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The ingest queue is unavailable: {Reason}")]
     private static partial void LogQueueUnavailable(ILogger logger, string reason);

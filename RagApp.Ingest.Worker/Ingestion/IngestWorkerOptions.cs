@@ -11,8 +11,15 @@ public sealed class IngestWorkerOptions
     /// Jobs processed at once by this replica. Embedding is CPU-bound and shared through one batcher,
     /// so several jobs in flight keep the model busy while others extract, read the cache or write.
     /// </summary>
-    [Range(1, 64)]
-    public int Concurrency { get; set; } = 4;
+    [Range(1, 256)]
+    public int Concurrency { get; set; } = 64;
+
+    /// <summary>
+    /// Payload bytes of the jobs in flight beyond which no further job is taken until one ends: many small
+    /// documents keep the model's batches full, a few large ones do not exhaust memory.
+    /// </summary>
+    [Range(1L, long.MaxValue)]
+    public long MaxInFlightBytes { get; set; } = 128L * 1024 * 1024;
 
     /// <summary>How long one lease call waits for a job before asking again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]

@@ -172,7 +172,7 @@ internal sealed partial class IndexGrpcService(
         return new RpcException(refusal);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Indexed document {DocumentId}: {Chunks} chunks, generation {Generation}, {ElapsedMs:F0} ms")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Indexed document {DocumentId}: {Chunks} chunks, generation {Generation}, {ElapsedMs:F0} ms")]
     private partial void LogDocumentUpserted(string documentId, int chunks, long generation, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted document {DocumentId}: {Chunks} chunks, generation {Generation}")]

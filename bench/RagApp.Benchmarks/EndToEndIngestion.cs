@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace RagApp.Benchmarks;
+
+/// <summary>
+/// Starts the whole application in local mode (as `dotnet run --project RagApp.AppHost` would on a bare
+/// machine, with a fresh data directory), uploads every document through the gateway's REST API and
+/// waits until each job has ended: upload to searchable.
+/// </summary>
+internal static class EndToEndIngestion
+{
+    private const int UploadConcurrency = 8;
+
+    public static async Task<EndToEndResult> RunAsync(IReadOnlyList<CranfieldDocument> documents, IReadOnlyDictionary<string, string> workerSettings)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "ragapp-bench", Guid.NewGuid().ToString("N"));
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RagApp_AppHost>(
+            ["RagApp:InfrastructureMode=Local", "RagApp:LocalVectorStore=Embedded", $"RagApp:DataDirectory={dataDirectory}"]);
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            // No dashboard collects telemetry here; exporting into the void would only cost CPU.
+            builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        }
+
+        var worker = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "ingest-worker"));
+        foreach (var (name, value) in workerSettings)
+        {
+            worker.WithEnvironment(name.Replace(":", "__", StringComparison.Ordinal), value);
+        }
+
+        builder.Services.AddLogging(logging => logging
+            .AddFilter("Aspire", LogLevel.Warning)
+            .AddFilter("RagApp.AppHost.Resources", LogLevel.Warning)
+            .AddFilter("System.Net.Http", LogLevel.Warning));
+        await using var app = await builder.BuildAsync();
+        await app.StartAsync();
+        foreach (var resource in new[] { "redis", "rag", "ingest-worker", "gateway" })
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource);
+        }
+
+        using var client = app.CreateHttpClient("gateway", "http");
+        client.Timeout = TimeSpan.FromMinutes(5);
+        var cpuBefore = ProcessCpu.Snapshot();
+        var started = Stopwatch.GetTimestamp();
+        var jobs = new string[documents.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, documents.Count), new ParallelOptions { MaxDegreeOfParallelism = UploadConcurrency }, async (i, cancellationToken) =>
+        {
+            var document = documents[i];
+            using var response = await client.PostAsJsonAsync("/api/v1/documents",
+                new Dictionary<string, object> { ["text"] = document.Text, ["title"] = document.Title, ["document_id"] = $"cranfield-{document.Id}" },
+                cancellationToken);
+            response.EnsureSuccessStatusCode();
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            jobs[i] = body.RootElement.GetProperty("job_id").GetString()!;
+        });
+
+        var (succeeded, chunks) = await WaitForJobsAsync(client, jobs);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = ProcessCpu.Describe(cpuBefore, ProcessCpu.Snapshot());
+        var workerPeak = WorkerPeakBytes(app);
+        await app.StopAsync();
+        TryDelete(dataDirectory);
+        return new EndToEndResult(documents.Count, succeeded, chunks, elapsed, workerPeak, cpu);
+    }
+
+    private static async Task<(int Succeeded, int Chunks)> WaitForJobsAsync(HttpClient client, IReadOnlyList<string> jobs)
+    {
+        var pending = new HashSet<string>(jobs);
+        var succeeded = 0;
+        var chunks = 0;
+        while (pending.Count > 0)
+        {
+            foreach (var jobId in pending.ToList())
+            {
+                using var body = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/jobs/{jobId}"));
+                var status = body.RootElement.GetProperty("status").GetString();
+                if (status is "succeeded" or "unchanged" || (status == "failed" && body.RootElement.GetProperty("dead_lettered").GetBoolean()))
+                {
+                    pending.Remove(jobId);
+                    if (status != "failed")
+                    {
+                        succeeded++;
+                        chunks += body.RootElement.GetProperty("chunk_count").GetInt32();
+                    }
+                }
+                else
+                {
+                    break; // jobs finish roughly in order; poll the rest later
+                }
+            }
+
+            if (pending.Count > 0)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        return (succeeded, chunks);
+    }
+
+    private static long? WorkerPeakBytes(DistributedApplication app)
+    {
+        if (!app.ResourceNotifications.TryGetCurrentState("ingest-worker", out var state))
+        {
+            return null;
+        }
+
+        var pid = state.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value;
+        return pid is not null && int.TryParse(pid.ToString(), out var processId)
+            ? ProcessMemory.PeakBytes(processId, "RagApp.Ingest.Worker")
+            : null;
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
