@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Grpc.Core;
 using RagApp.Core.Grpc.V1;
 
@@ -207,6 +208,79 @@ public sealed class IngestionTests(GarnetAppFixture fixture)
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         var problem = await GatewayApi.ReadJsonAsync(response, Cancellation);
         Assert.Contains(fileName, problem.GetProperty("errors").GetProperty("file")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FullQueue_Answers503WithRetryAfter_QueuesWhatFits_AndLosesNothing()
+    {
+        var api = fixture.CreateGatewayApi();
+        // Two uploads of 24 MiB each against a 40 MiB budget: the first fits, the second must not be taken.
+        var large = new byte[24 * 1024 * 1024];
+        Array.Fill(large, (byte)'a');
+        Encoding.ASCII.GetBytes("%PDF-1.7\n").CopyTo(large, 0);
+
+        using var response = await api.PostFilesAsync([("first.pdf", "application/pdf", large), ("second.pdf", "application/pdf", large)], cancellationToken: Cancellation);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter?.Delta);
+        var problem = await GatewayApi.ReadJsonAsync(response, Cancellation);
+        var accepted = problem.GetProperty("accepted");
+        Assert.Equal(1, accepted.GetArrayLength());
+        Assert.Equal("first.pdf", accepted[0].GetProperty("document_id").GetString());
+        // The one that was taken is processed (and, not being a real PDF, dead-lettered), releasing its bytes.
+        var job = await api.WaitForJobAsync(accepted[0].GetProperty("job_id").GetString()!, Cancellation);
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        var after = await api.UploadTextAsync(Paragraph(700, 500), "After the full queue", "e2e-after-full", cancellationToken: Cancellation);
+        Assert.Equal("succeeded", (await api.WaitForJobAsync(after.GetProperty("job_id").GetString()!, Cancellation)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Upload_CarriesItsTraceContextIntoTheJob()
+    {
+        var api = fixture.CreateGatewayApi();
+        var accepted = await api.UploadTextAsync(Paragraph(800, 300), "Traced", "e2e-traced", cancellationToken: Cancellation);
+        var jobId = accepted.GetProperty("job_id").GetString()!;
+
+        var connectionString = await fixture.App.GetConnectionStringAsync("redis", Cancellation);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(connectionString!);
+        var traceParent = (string?)await redis.GetDatabase().HashGetAsync($"job:{jobId}", "traceParent");
+
+        // W3C traceparent of the upload's request span: the worker continues this trace.
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", traceParent ?? "");
+        await api.WaitForJobAsync(jobId, Cancellation);
+    }
+
+    [Fact]
+    public async Task DocumentList_PagesThroughEveryDocument()
+    {
+        var api = fixture.CreateGatewayApi();
+        foreach (var i in Enumerable.Range(0, 3))
+        {
+            var accepted = await api.UploadTextAsync(Paragraph(900 + i, 300), $"Listed {i}", $"e2e-list-{i}", cancellationToken: Cancellation);
+            await api.WaitForJobAsync(accepted.GetProperty("job_id").GetString()!, Cancellation);
+        }
+
+        var seen = new List<string>();
+        string? token = null;
+        int total;
+        do
+        {
+            using var response = await api.Client.GetAsync($"/api/v1/documents?page_size=2{(token is null ? "" : $"&page_token={Uri.EscapeDataString(token)}")}", Cancellation);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = await GatewayApi.ReadJsonAsync(response, Cancellation);
+            Assert.InRange(page.GetProperty("documents").GetArrayLength(), 0, 2);
+            seen.AddRange(page.GetProperty("documents").EnumerateArray().Select(document => document.GetProperty("document_id").GetString()!));
+            total = page.GetProperty("total_count").GetInt32();
+            token = page.GetProperty("next_page_token").GetString();
+        }
+        while (token is not null);
+
+        Assert.Equal(total, seen.Count);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Contains("e2e-list-0", seen);
+        Assert.Contains("e2e-list-2", seen);
+        using var badPage = await api.Client.GetAsync("/api/v1/documents?page_size=0", Cancellation);
+        Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public abstract class RagAppFixture : IAsyncLifetime
 
     public static readonly string[] Resources = ["redis", "rag", "ingest-worker", "gateway"];
 
+    /// <summary>The ingest queue's byte budget in these tests (Ingest:Queue:MaxQueuedBytes of the gateway).</summary>
+    public const long QueueBudgetBytes = 40L * 1024 * 1024;
+
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "ragapp-tests", Guid.NewGuid().ToString("N"));
 
     protected RagAppFixture(LocalRedisKind redis) => Redis = redis;
@@ -68,6 +71,10 @@ public abstract class RagAppFixture : IAsyncLifetime
             .WithEnvironment("Ingest__Queue__LeaseDuration", "00:00:08")
             .WithEnvironment("Ingest__Queue__InitialRetryDelay", "00:00:01")
             .WithEnvironment("Ingest__Queue__MaxRetryDelay", "00:00:04");
+
+        // A byte budget small enough for one test to fill it with two large uploads.
+        var gateway = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "gateway");
+        builder.CreateResourceBuilder(gateway).WithEnvironment("Ingest__Queue__MaxQueuedBytes", QueueBudgetBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Category filters, not a minimum level: the AppHost's appsettings.json rules would override that.
         // Resource logs are in e2e-logs/ (ResourceLogRecorder); the test output keeps to what matters.
         builder.Services.AddLogging(logging => logging
