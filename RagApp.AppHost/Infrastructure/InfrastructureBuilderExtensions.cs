@@ -112,12 +112,12 @@ public static class InfrastructureBuilderExtensions
             qdrant = builder.AddResource(resource)
                 .WithImage(QdrantImage, QdrantTag)
                 .WithImageRegistry("docker.io")
-                .WithEndpoint(targetPort: 6334, name: QdrantServerResource.GrpcEndpointName, scheme: "http")
-                .WithEndpoint(port: null, targetPort: 6333, name: QdrantServerResource.HttpEndpointName, scheme: "http")
+                .WithEndpoint(targetPort: 6334, name: QdrantConnection.GrpcEndpointName, scheme: "http")
+                .WithEndpoint(port: null, targetPort: 6333, name: QdrantConnection.HttpEndpointName, scheme: "http")
                 .WithEnvironment("QDRANT__SERVICE__API_KEY", apiKey)
                 .WithEnvironment("QDRANT__SERVICE__ENABLE_STATIC_CONTENT", "0")
                 .WithVolume("ragapp-qdrant-data", "/qdrant/storage")
-                .WithHttpHealthCheck("/readyz", endpointName: QdrantServerResource.HttpEndpointName);
+                .WithHttpHealthCheck("/readyz", endpointName: QdrantConnection.HttpEndpointName);
         }
         else
         {
@@ -125,19 +125,19 @@ public static class InfrastructureBuilderExtensions
             Directory.CreateDirectory(directory);
             var resource = new QdrantExecutableResource("qdrant", "qdrant", directory, apiKey.Resource);
             qdrant = builder.AddResource(resource)
-                .WithEndpoint(name: QdrantServerResource.GrpcEndpointName, scheme: "http")
-                .WithEndpoint(name: QdrantServerResource.HttpEndpointName, scheme: "http")
+                .WithEndpoint(name: QdrantConnection.GrpcEndpointName, scheme: "http")
+                .WithEndpoint(name: QdrantConnection.HttpEndpointName, scheme: "http")
                 .WithEnvironment(context =>
                 {
                     context.EnvironmentVariables["QDRANT__SERVICE__GRPC_PORT"] = resource.GrpcEndpoint.Property(EndpointProperty.TargetPort);
-                    context.EnvironmentVariables["QDRANT__SERVICE__HTTP_PORT"] = new EndpointReference(resource, QdrantServerResource.HttpEndpointName).Property(EndpointProperty.TargetPort);
+                    context.EnvironmentVariables["QDRANT__SERVICE__HTTP_PORT"] = resource.HttpEndpoint.Property(EndpointProperty.TargetPort);
                     context.EnvironmentVariables["QDRANT__SERVICE__HOST"] = "127.0.0.1";
                     context.EnvironmentVariables["QDRANT__SERVICE__API_KEY"] = apiKey.Resource;
                     context.EnvironmentVariables["QDRANT__STORAGE__STORAGE_PATH"] = Path.Combine(directory, "storage");
                     context.EnvironmentVariables["QDRANT__STORAGE__SNAPSHOTS_PATH"] = Path.Combine(directory, "snapshots");
                     context.EnvironmentVariables["QDRANT__TELEMETRY_DISABLED"] = "true";
                 })
-                .WithHttpHealthCheck("/readyz", endpointName: QdrantServerResource.HttpEndpointName);
+                .WithHttpHealthCheck("/readyz", endpointName: QdrantConnection.HttpEndpointName);
         }
 
         return rag

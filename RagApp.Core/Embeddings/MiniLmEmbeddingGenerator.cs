@@ -58,7 +58,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         }
 
         EmbeddingLog.LocalModelLoaded(logger ?? (ILogger)NullLogger.Instance, ModelId, _timeProvider.GetElapsedTime(started).TotalMilliseconds,
-            options.IntraOpNumThreads, options.InterOpNumThreads, options.MaxBatchSize, options.MaxBatchTokens);
+            options.IntraOpNumThreads, options.InterOpNumThreads, options.MaxBatchSize, options.MaxBatchTokens, options.ParallelBatches);
     }
 
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(

@@ -1,20 +1,22 @@
 using System.Diagnostics;
+using RagApp.AppHost.Infrastructure;
 
 namespace RagApp.Tests.Queue;
 
 /// <summary>Debian's redis-server as a child process: no persistence, a password, killed on dispose.</summary>
 public sealed class RedisServerQueueFixture : QueueServerFixture
 {
-    private const string RedisServerPath = "/usr/bin/redis-server";
+    // Found on PATH the same way the AppHost finds it, so both test suites agree on whether it is there.
+    private static readonly string? RedisServerPath = ExecutableLocator.Find("redis-server");
     private Process? _process;
 
-    public override string? SkipReason => File.Exists(RedisServerPath)
+    public override string? SkipReason => RedisServerPath is not null
         ? null
-        : $"{RedisServerPath} is not installed (apt-get install -y redis-server)";
+        : "redis-server is not on PATH (apt-get install -y redis-server)";
 
     protected override void StartServer()
     {
-        var startInfo = new ProcessStartInfo(RedisServerPath)
+        var startInfo = new ProcessStartInfo(RedisServerPath!)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
