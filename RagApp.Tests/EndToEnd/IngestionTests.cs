@@ -219,17 +219,35 @@ public sealed class IngestionTests(GarnetAppFixture fixture)
         Array.Fill(large, (byte)'a');
         Encoding.ASCII.GetBytes("%PDF-1.7\n").CopyTo(large, 0);
 
-        using var response = await api.PostFilesAsync([("first.pdf", "application/pdf", large), ("second.pdf", "application/pdf", large)], cancellationToken: Cancellation);
+        // With the worker running it may take and dead-letter the first file (releasing its bytes) before the
+        // gateway offers the second; stopped, the first stays queued, which is what a full queue looks like.
+        var stop = await fixture.ExecuteCommandAsync("ingest-worker", KnownResourceCommands.StopCommand, Cancellation);
+        Assert.True(stop.Success, stop.Message);
+        HttpResponseMessage response;
+        try
+        {
+            response = await api.PostFilesAsync([("first.pdf", "application/pdf", large), ("second.pdf", "application/pdf", large)], cancellationToken: Cancellation);
+        }
+        finally
+        {
+            var start = await fixture.ExecuteCommandAsync("ingest-worker", KnownResourceCommands.StartCommand, Cancellation);
+            Assert.True(start.Success, start.Message);
+        }
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.NotNull(response.Headers.RetryAfter?.Delta);
-        var problem = await GatewayApi.ReadJsonAsync(response, Cancellation);
-        var accepted = problem.GetProperty("accepted");
-        Assert.Equal(1, accepted.GetArrayLength());
-        Assert.Equal("first.pdf", accepted[0].GetProperty("document_id").GetString());
-        // The one that was taken is processed (and, not being a real PDF, dead-lettered), releasing its bytes.
-        var job = await api.WaitForJobAsync(accepted[0].GetProperty("job_id").GetString()!, Cancellation);
-        Assert.Equal("failed", job.GetProperty("status").GetString());
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter?.Delta);
+            var problem = await GatewayApi.ReadJsonAsync(response, Cancellation);
+            var accepted = problem.GetProperty("accepted");
+            Assert.Equal(1, accepted.GetArrayLength());
+            Assert.Equal("first.pdf", accepted[0].GetProperty("document_id").GetString());
+            // The one that was taken waited for the worker and is processed (and, not being a real PDF,
+            // dead-lettered), releasing its bytes.
+            var job = await api.WaitForJobAsync(accepted[0].GetProperty("job_id").GetString()!, Cancellation);
+            Assert.Equal("failed", job.GetProperty("status").GetString());
+        }
+
         var after = await api.UploadTextAsync(Paragraph(700, 500), "After the full queue", "e2e-after-full", cancellationToken: Cancellation);
         Assert.Equal("succeeded", (await api.WaitForJobAsync(after.GetProperty("job_id").GetString()!, Cancellation)).GetProperty("status").GetString());
     }
