@@ -53,6 +53,7 @@ public static class InfrastructureBuilderExtensions
                 var resource = new RedisServerResource(name, "redis-server", directory, password.Resource);
                 var redis = builder.AddResource(resource)
                     .WithEndpoint(name: RedisConnection.EndpointName, scheme: "tcp")
+                    .WithDirectEndpointWhenRun(RedisConnection.EndpointName)
                     .WithArgs(context =>
                     {
                         // The password lives in the config file, never on the command line.
@@ -72,6 +73,7 @@ public static class InfrastructureBuilderExtensions
                 var garnet = builder.AddResource(resource)
                     .WithAnnotation<IProjectMetadata>(new Projects.RagApp_Garnet())
                     .WithEndpoint(name: RedisConnection.EndpointName, scheme: "tcp")
+                    .WithDirectEndpointWhenRun(RedisConnection.EndpointName)
                     .WithEnvironment(context =>
                     {
                         context.EnvironmentVariables["Garnet__Port"] = resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort);

@@ -20,6 +20,9 @@ internal sealed partial class EmbeddingBatcher(
     private readonly Channel<PendingEmbedding> _pending = Channel.CreateUnbounded<PendingEmbedding>(
         new UnboundedChannelOptions { SingleReader = false });
 
+    /// <summary>Lanes running a model call right now.</summary>
+    private int _busyLanes;
+
     /// <summary>Embeds the texts (in order), sharing model batches with other callers.</summary>
     public async Task<ReadOnlyMemory<float>[]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
@@ -41,9 +44,13 @@ internal sealed partial class EmbeddingBatcher(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, options.Value.ConcurrentBatches)
-            .Select(_ => Task.Run(() => RunBatchesAsync(stoppingToken), stoppingToken)));
+            .Select(_ => Task.Run(() => RunLaneAsync(stoppingToken), stoppingToken)));
 
-    private async Task RunBatchesAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// One lane: takes a batch whenever it is free and runs it. Lanes run side by side, so the model never waits for
+    /// a batch to be gathered, and no lane waits for another's batch to finish.
+    /// </summary>
+    private async Task RunLaneAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var batch = new List<PendingEmbedding>(settings.MaxBatchSize);
@@ -51,46 +58,46 @@ internal sealed partial class EmbeddingBatcher(
         while (await reader.WaitToReadAsync(stoppingToken))
         {
             batch.Clear();
-            await FillBatchAsync(reader, batch, settings, stoppingToken);
-            batch.RemoveAll(item => item.CancellationToken.IsCancellationRequested && item.Result.TrySetCanceled(item.CancellationToken));
-            if (batch.Count > 0)
+            await WaitBrieflyForMoreAsync(reader, settings, stoppingToken);
+            // Share the work with the lanes that are idle too: ten texts on two idle lanes run as five and five.
+            var idleLanes = Math.Max(1, settings.ConcurrentBatches - Volatile.Read(ref _busyLanes));
+            var share = Math.Clamp((reader.Count + idleLanes - 1) / idleLanes, 1, settings.MaxBatchSize);
+            while (batch.Count < share && reader.TryRead(out var item))
             {
-                await RunBatchAsync(batch, stoppingToken);
-            }
-        }
-    }
-
-    private static async Task FillBatchAsync(
-        ChannelReader<PendingEmbedding> reader, List<PendingEmbedding> batch, EmbeddingBatcherOptions settings, CancellationToken stoppingToken)
-    {
-        while (batch.Count < settings.MaxBatchSize && reader.TryRead(out var item))
-        {
-            batch.Add(item);
-        }
-
-        if (batch.Count >= settings.MaxBatchSize || settings.MaxBatchDelay <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        // A partial batch waits briefly for other jobs' chunks; the model is the bottleneck, so a few
-        // milliseconds spent filling the batch pay for themselves.
-        using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        delay.CancelAfter(settings.MaxBatchDelay);
-        try
-        {
-            while (batch.Count < settings.MaxBatchSize && await reader.WaitToReadAsync(delay.Token))
-            {
-                while (batch.Count < settings.MaxBatchSize && reader.TryRead(out var item))
+                if (!(item.CancellationToken.IsCancellationRequested && item.Result.TrySetCanceled(item.CancellationToken)))
                 {
                     batch.Add(item);
                 }
             }
+
+            if (batch.Count > 0)
+            {
+                Interlocked.Increment(ref _busyLanes);
+                try
+                {
+                    await RunBatchAsync(batch, stoppingToken);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _busyLanes);
+                }
+            }
         }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+    }
+
+    /// <summary>
+    /// With less than a full batch waiting, gives other jobs' chunks <see cref="EmbeddingBatcherOptions.MaxBatchDelay"/>
+    /// to arrive: under load a full batch is already waiting and nothing is delayed; a lone job's chunks (written one
+    /// by one) end up in one batch instead of several.
+    /// </summary>
+    private static async Task WaitBrieflyForMoreAsync(ChannelReader<PendingEmbedding> reader, EmbeddingBatcherOptions settings, CancellationToken stoppingToken)
+    {
+        if (reader.Count >= settings.MaxBatchSize || settings.MaxBatchDelay <= TimeSpan.Zero)
         {
-            // The wait is over; run what we have.
+            return;
         }
+
+        await Task.Delay(settings.MaxBatchDelay, stoppingToken);
     }
 
     private async Task RunBatchAsync(List<PendingEmbedding> batch, CancellationToken stoppingToken)

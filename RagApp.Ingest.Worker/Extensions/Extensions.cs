@@ -26,6 +26,9 @@ internal static class Extensions
 
         services.AddIngestQueue();
         services.AddDocumentProcessing();
+        // The batcher runs one model call per core (Ingest:Embedding:ConcurrentBatches), so each call runs on one
+        // thread; configuration still wins, as this runs before the section is bound.
+        services.Configure<LocalEmbeddingOptions>(local => local.ParallelBatches = 1);
         builder.AddRagEmbeddingGenerator();
 
         services.AddOptions<IngestWorkerOptions>().BindConfiguration(IngestWorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -8,11 +8,13 @@ public sealed class IngestWorkerOptions
     public const string SectionName = "Ingest:Worker";
 
     /// <summary>
-    /// Jobs processed at once by this replica. Embedding is CPU-bound and shared through one batcher,
-    /// so several jobs in flight keep the model busy while others extract, read the cache or write.
+    /// Jobs processed at once by this replica. Embedding is CPU-bound and shared through one batcher, so jobs in
+    /// flight keep the model busy while others extract, read the cache or write: enough that, with small documents,
+    /// a full batch is waiting for each lane while the jobs of the running batches write their results and take
+    /// their next job.
     /// </summary>
-    [Range(1, 256)]
-    public int Concurrency { get; set; } = 64;
+    [Range(1, 1024)]
+    public int Concurrency { get; set; } = 128;
 
     /// <summary>
     /// Payload bytes of the jobs in flight beyond which no further job is taken until one ends: many small

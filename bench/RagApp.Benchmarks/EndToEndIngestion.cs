@@ -18,7 +18,7 @@ internal static class EndToEndIngestion
 {
     private const int UploadConcurrency = 8;
 
-    public static async Task<EndToEndResult> RunAsync(IReadOnlyList<CranfieldDocument> documents, IReadOnlyDictionary<string, string> workerSettings)
+    public static async Task<EndToEndResult> RunAsync(IReadOnlyList<CranfieldDocument> documents, IReadOnlyDictionary<string, string> serviceSettings)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "ragapp-bench", Guid.NewGuid().ToString("N"));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RagApp_AppHost>(
@@ -29,10 +29,15 @@ internal static class EndToEndIngestion
             builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
         }
 
-        var worker = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "ingest-worker"));
-        foreach (var (name, value) in workerSettings)
+        // "Setting=value" goes to the worker; "service/Setting=value" to that service ("*/" to every .NET service).
+        foreach (var (key, value) in serviceSettings)
         {
-            worker.WithEnvironment(name.Replace(":", "__", StringComparison.Ordinal), value);
+            var target = key.Contains('/', StringComparison.Ordinal) ? key[..key.IndexOf('/', StringComparison.Ordinal)] : "ingest-worker";
+            var name = key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..].Replace(":", "__", StringComparison.Ordinal);
+            foreach (var project in builder.Resources.OfType<ProjectResource>().Where(resource => target == "*" || resource.Name == target))
+            {
+                builder.CreateResourceBuilder(project).WithEnvironment(name, value);
+            }
         }
 
         builder.Services.AddLogging(logging => logging
@@ -53,11 +58,14 @@ internal static class EndToEndIngestion
         // few hundred requests. Synthetic texts, so that no corpus chunk is in the embedding cache afterwards.
         await WaitForJobsAsync(client, await UploadAsync(client, WarmUpDocuments(200)));
 
+        // Marks the start for a profiler attached from outside (perf record -a, see docs/benchmarks.md).
+        Console.WriteLine(FormattableString.Invariant($"TIMED START {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0:F2}"));
         var cpuBefore = ProcessCpu.Snapshot();
         var started = Stopwatch.GetTimestamp();
         var jobs = await UploadAsync(client, documents);
         var (succeeded, chunks) = await WaitForJobsAsync(client, jobs);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        Console.WriteLine(FormattableString.Invariant($"TIMED END {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0:F2}"));
         var cpu = ProcessCpu.Describe(cpuBefore, ProcessCpu.Snapshot());
         var workerPeak = WorkerPeakBytes(app);
         await app.StopAsync();

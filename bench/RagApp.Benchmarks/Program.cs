@@ -1,12 +1,13 @@
 using RagApp.Benchmarks;
 
-// dotnet run -c Release --project bench/RagApp.Benchmarks -- [raw] [corpus.jsonl] [max documents] [Setting=value for the worker ...]
-// "raw" measures only the model, without starting the application.
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- [raw|e2e] [corpus.jsonl] [max documents] [[service/]Setting=value ...] (no "service/": the worker; "*/": every .NET service)
+// "raw" measures only the model, without starting the application; "e2e" only the application.
 var rawOnly = args.Length > 0 && args[0] == "raw";
-args = rawOnly ? args[1..] : args;
+var endToEndOnly = args.Length > 0 && args[0] == "e2e";
+args = rawOnly || endToEndOnly ? args[1..] : args;
 var corpus = args.Length > 0 ? args[0] : Path.Combine("..", "shared", "data", "cranfield", "corpus.jsonl");
 var limit = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : int.MaxValue;
-var workerSettings = args.Skip(2).Select(arg => arg.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
+var serviceSettings = args.Skip(2).Select(arg => arg.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
 var all = CranfieldDocument.Load(corpus);
 // The API refuses documents without text (400); cranfield has two.
 var documents = all.Where(document => !string.IsNullOrWhiteSpace(document.Text)).Take(limit).ToList();
@@ -18,8 +19,12 @@ if (rawOnly)
     return;
 }
 
-var endToEnd = await EndToEndIngestion.RunAsync(documents, workerSettings);
+var endToEnd = await EndToEndIngestion.RunAsync(documents, serviceSettings);
 Console.WriteLine(endToEnd);
+if (endToEndOnly)
+{
+    return;
+}
 
 var raw = await RawEmbedding.RunAsync(documents);
 Console.WriteLine(raw);
