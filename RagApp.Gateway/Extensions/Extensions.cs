@@ -2,6 +2,7 @@ using System.Text.Json;
 using RagApp.Core.Grpc;
 using RagApp.Core.Health;
 using RagApp.Core.Queue;
+using RagApp.Core.Redis;
 using RagApp.Gateway.Apis;
 using RagApp.Gateway.Documents;
 
@@ -17,12 +18,7 @@ internal static class Extensions
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddSingleton(TimeProvider.System);
 
-        builder.AddRedisClient("redis", settings =>
-        {
-            // Our own "redis" check reports health under a stable name; ServiceDefaults already traces Redis.
-            settings.DisableHealthChecks = true;
-            settings.DisableTracing = true;
-        });
+        builder.AddRagRedisClient();
         builder.Services.AddRagGrpcClients();
 
         builder.Services.AddIngestQueue();

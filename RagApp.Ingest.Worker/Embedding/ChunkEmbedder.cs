@@ -50,7 +50,7 @@ internal sealed class ChunkEmbedder(
                 entries.Add((texts[missing[j]], fresh[j]));
             }
 
-            await cache.SetManyAsync(ModelId, entries);
+            cache.SetMany(ModelId, entries);
         }
 
         return new ChunkEmbeddings(vectors, Embedded: missing.Count, FromCache: texts.Count - missing.Count);

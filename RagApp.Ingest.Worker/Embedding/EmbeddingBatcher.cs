@@ -23,13 +23,15 @@ internal sealed partial class EmbeddingBatcher(
     /// <summary>Lanes running a model call right now.</summary>
     private int _busyLanes;
 
+    private long _sequence;
+
     /// <summary>Embeds the texts (in order), sharing model batches with other callers.</summary>
     public async Task<ReadOnlyMemory<float>[]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         var items = new PendingEmbedding[texts.Count];
         for (var i = 0; i < texts.Count; i++)
         {
-            items[i] = new PendingEmbedding(texts[i], cancellationToken);
+            items[i] = new PendingEmbedding(texts[i], Interlocked.Increment(ref _sequence), cancellationToken);
             await _pending.Writer.WriteAsync(items[i], cancellationToken);
         }
 
@@ -53,36 +55,76 @@ internal sealed partial class EmbeddingBatcher(
     private async Task RunLaneAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var batch = new List<PendingEmbedding>(settings.MaxBatchSize);
         var reader = _pending.Reader;
+        var waiting = new List<PendingEmbedding>();
         while (await reader.WaitToReadAsync(stoppingToken))
         {
-            batch.Clear();
             await WaitBrieflyForMoreAsync(reader, settings, stoppingToken);
-            // Share the work with the lanes that are idle too: ten texts on two idle lanes run as five and five.
-            var idleLanes = Math.Max(1, settings.ConcurrentBatches - Volatile.Read(ref _busyLanes));
-            var share = Math.Clamp((reader.Count + idleLanes - 1) / idleLanes, 1, settings.MaxBatchSize);
-            while (batch.Count < share && reader.TryRead(out var item))
+            waiting.Clear();
+            while (reader.TryRead(out var item))
             {
                 if (!(item.CancellationToken.IsCancellationRequested && item.Result.TrySetCanceled(item.CancellationToken)))
                 {
-                    batch.Add(item);
+                    waiting.Add(item);
                 }
             }
 
-            if (batch.Count > 0)
+            if (waiting.Count == 0)
             {
-                Interlocked.Increment(ref _busyLanes);
-                try
-                {
-                    await RunBatchAsync(batch, stoppingToken);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _busyLanes);
-                }
+                continue;
+            }
+
+            // Share the work with the lanes that are idle too: ten texts on two idle lanes run as five and five.
+            var idleLanes = Math.Max(1, settings.ConcurrentBatches - Volatile.Read(ref _busyLanes));
+            var share = Math.Clamp((waiting.Count + idleLanes - 1) / idleLanes, 1, settings.MaxBatchSize);
+            var batch = TakeSimilarLengths(waiting, share);
+            foreach (var left in waiting)
+            {
+                // Back in line for the next free lane (and it wakes that lane); their sequence keeps their age.
+                _pending.Writer.TryWrite(left);
+            }
+
+            Interlocked.Increment(ref _busyLanes);
+            try
+            {
+                await RunBatchAsync(batch, stoppingToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _busyLanes);
             }
         }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="count"/> texts of similar length out of <paramref name="waiting"/>: the model pads each
+    /// inner batch to its longest text, and texts picked from everything that waits are much closer in length than
+    /// texts taken in arrival order (cranfield chunks: ≈ 13 % padding in arrival-order calls of 32, ≈ 3 % from a sorted
+    /// pool of 250). The run is the one around the oldest text, so every text is served in turn.
+    /// </summary>
+    private static List<PendingEmbedding> TakeSimilarLengths(List<PendingEmbedding> waiting, int count)
+    {
+        if (count >= waiting.Count)
+        {
+            var all = new List<PendingEmbedding>(waiting);
+            waiting.Clear();
+            return all;
+        }
+
+        waiting.Sort(static (a, b) => a.Text.Length != b.Text.Length ? a.Text.Length.CompareTo(b.Text.Length) : a.Sequence.CompareTo(b.Sequence));
+        var oldest = 0;
+        for (var i = 1; i < waiting.Count; i++)
+        {
+            if (waiting[i].Sequence < waiting[oldest].Sequence)
+            {
+                oldest = i;
+            }
+        }
+
+        var start = Math.Clamp(oldest - (count / 2), 0, waiting.Count - count);
+        var batch = waiting.GetRange(start, count);
+        waiting.RemoveRange(start, count);
+        return batch;
     }
 
     /// <summary>

@@ -38,7 +38,11 @@ internal sealed class EmbeddingCache(IConnectionMultiplexer redis, IOptions<Embe
         return results;
     }
 
-    public async Task SetManyAsync(string model, IReadOnlyList<(string Text, ReadOnlyMemory<float> Vector)> entries)
+    /// <summary>
+    /// Stores the vectors without waiting for Redis to answer: the cache is an optimisation, a lost write only means
+    /// that text is embedded again some day, and not awaiting 1 reply per chunk saves the worker the CPU the model needs.
+    /// </summary>
+    public void SetMany(string model, IReadOnlyList<(string Text, ReadOnlyMemory<float> Vector)> entries)
     {
         if (!Enabled || entries.Count == 0)
         {
@@ -47,10 +51,9 @@ internal sealed class EmbeddingCache(IConnectionMultiplexer redis, IOptions<Embe
 
         var database = redis.GetDatabase();
         var ttl = options.Value.TimeToLive;
-        var writes = entries.Select(entry => database.StringSetAsync(
-            KeyFor(model, entry.Text),
-            MemoryMarshal.AsBytes(entry.Vector.Span).ToArray(),
-            ttl));
-        await Task.WhenAll(writes);
+        foreach (var (text, vector) in entries)
+        {
+            database.StringSet(KeyFor(model, text), MemoryMarshal.AsBytes(vector.Span).ToArray(), ttl, flags: CommandFlags.FireAndForget);
+        }
     }
 }

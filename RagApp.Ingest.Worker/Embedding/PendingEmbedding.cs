@@ -1,9 +1,12 @@
 namespace RagApp.Ingest.Worker.Embedding;
 
 /// <summary>One text waiting in <see cref="EmbeddingBatcher"/> for its vector.</summary>
-internal sealed class PendingEmbedding(string text, CancellationToken cancellationToken)
+internal sealed class PendingEmbedding(string text, long sequence, CancellationToken cancellationToken)
 {
     public string Text { get; } = text;
+
+    /// <summary>Arrival order: the oldest waiting text is always in the next batch, so none waits forever.</summary>
+    public long Sequence { get; } = sequence;
 
     public CancellationToken CancellationToken { get; } = cancellationToken;
 

@@ -2,6 +2,7 @@ using RagApp.Core.Embeddings;
 using RagApp.Core.Grpc;
 using RagApp.Core.Health;
 using RagApp.Core.Queue;
+using RagApp.Core.Redis;
 using RagApp.Ingest.Worker.Embedding;
 using RagApp.Ingest.Worker.Extraction;
 using RagApp.Ingest.Worker.Indexing;
@@ -16,12 +17,7 @@ internal static class Extensions
     {
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        builder.AddRedisClient("redis", settings =>
-        {
-            // Our own "redis" check reports health under a stable name; ServiceDefaults already traces Redis.
-            settings.DisableHealthChecks = true;
-            settings.DisableTracing = true;
-        });
+        builder.AddRagRedisClient();
         services.AddRagGrpcClients();
 
         services.AddIngestQueue();

@@ -27,8 +27,15 @@ public sealed class IngestWorkerOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan LeaseWait { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Chunks per message of the upsert stream to RagApp.Rag.</summary>
+    /// <summary>
+    /// Chunks per message of the upsert stream to RagApp.Rag. A document of at most this many chunks is not streamed:
+    /// it shares one call (and one durable write) with the other small documents finished at the same time.
+    /// </summary>
     [Range(1, 4096)]
     public int IndexBatchSize { get; set; } = 64;
+
+    /// <summary>How long one call to the index may take before its documents' jobs fail (and are retried).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan IndexCallTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
 }

@@ -53,6 +53,94 @@ internal sealed partial class IndexGrpcService(
         }
     }
 
+    public override async Task<UpsertDocumentsResponse> UpsertDocuments(UpsertDocumentsRequest request, ServerCallContext context)
+    {
+        using var activity = IndexTelemetry.ActivitySource.StartActivity("index upsert_documents");
+        activity?.SetTag("ragapp.document_count", request.Documents.Count);
+        var cancellationToken = context.CancellationToken;
+        var indexedAt = timeProvider.GetUtcNow();
+        var response = new UpsertDocumentsResponse();
+        var replacements = new List<DocumentReplacement>(request.Documents.Count);
+        var positions = new List<int>(request.Documents.Count);
+        foreach (var upsert in request.Documents)
+        {
+            var result = new DocumentUpsertResult { DocumentId = upsert.Header?.DocumentId ?? "" };
+            response.Results.Add(result);
+            try
+            {
+                // The same checks as a streamed upsert of this one document.
+                var assembler = new UpsertDocumentAssembler(options.Value);
+                assembler.Add(new UpsertDocumentPart { Header = upsert.Header ?? new DocumentHeader() });
+                if (upsert.Chunks.Count > 0)
+                {
+                    assembler.Add(new UpsertDocumentPart { Chunks = new ChunkBatch { Chunks = { upsert.Chunks } } });
+                }
+
+                var (document, chunks) = assembler.Complete(indexedAt);
+                replacements.Add(new DocumentReplacement(document, chunks));
+                positions.Add(response.Results.Count - 1);
+            }
+            catch (InvalidIndexRequestException refusal)
+            {
+                Refuse(result, refusal);
+            }
+        }
+
+        var started = timeProvider.GetTimestamp();
+        var outcomes = await store.ReplaceDocumentsAsync(replacements, cancellationToken);
+        var elapsed = timeProvider.GetElapsedTime(started);
+        var chunkCount = 0;
+        var refused = response.Results.Count - replacements.Count;
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            var result = response.Results[positions[i]];
+            if (outcomes[i].Refusal is { } refusal)
+            {
+                Refuse(result, refusal);
+                refused++;
+                continue;
+            }
+
+            result.ChunkCount = replacements[i].Chunks.Count;
+            result.Generation = outcomes[i].Generation;
+            chunkCount += result.ChunkCount;
+        }
+
+        telemetry.RecordUpsert(chunkCount, elapsed);
+        telemetry.Observe(await store.GetStatsAsync(cancellationToken));
+        LogDocumentsUpserted(request.Documents.Count, refused, chunkCount, elapsed.TotalMilliseconds);
+        return response;
+    }
+
+    public override async Task<GetDocumentsResponse> GetDocuments(GetDocumentsRequest request, ServerCallContext context)
+    {
+        var response = new GetDocumentsResponse();
+        foreach (var documentId in request.DocumentIds)
+        {
+            if (!string.IsNullOrWhiteSpace(documentId) && await store.GetDocumentAsync(documentId, context.CancellationToken) is { } document)
+            {
+                response.Documents.Add(IndexProtoMapper.ToDocumentInfo(document));
+            }
+        }
+
+        return response;
+    }
+
+    /// <summary>Answers one document of a batch with the status a single-document upsert would have failed with.</summary>
+    private void Refuse(DocumentUpsertResult result, Exception refusal)
+    {
+        var (code, detail) = refusal switch
+        {
+            InvalidIndexRequestException => (StatusCode.InvalidArgument, refusal.Message),
+            ArgumentException => (StatusCode.InvalidArgument, refusal.Message),
+            EmbeddingModelMismatchException => (StatusCode.FailedPrecondition, refusal.Message),
+            _ => (StatusCode.Internal, refusal.Message),
+        };
+        result.StatusCode = (int)code;
+        result.StatusDetail = detail;
+        LogRequestRefused(code, $"document '{result.DocumentId}': {detail}");
+    }
+
     public override async Task<DeleteDocumentResponse> DeleteDocument(DeleteDocumentRequest request, ServerCallContext context)
     {
         using var activity = IndexTelemetry.ActivitySource.StartActivity("index delete_document");
@@ -174,6 +262,9 @@ internal sealed partial class IndexGrpcService(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Indexed document {DocumentId}: {Chunks} chunks, generation {Generation}, {ElapsedMs:F0} ms")]
     private partial void LogDocumentUpserted(string documentId, int chunks, long generation, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Indexed {Documents} documents in one write ({Refused} refused): {Chunks} chunks, {ElapsedMs:F0} ms")]
+    private partial void LogDocumentsUpserted(int documents, int refused, int chunks, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted document {DocumentId}: {Chunks} chunks, generation {Generation}")]
     private partial void LogDocumentDeleted(string documentId, int chunks, long generation);

@@ -19,6 +19,13 @@ internal interface IVectorStore
     /// </summary>
     Task<long> ReplaceDocumentAsync(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Replaces several documents, each as <see cref="ReplaceDocumentAsync"/> would and each atomically, with one durable
+    /// write for all where the store can. A document the store refuses (bad chunks, another embedding model) is answered
+    /// with its refusal and does not hold back the others. Results are in the order of <paramref name="replacements"/>.
+    /// </summary>
+    Task<IReadOnlyList<DocumentReplacementResult>> ReplaceDocumentsAsync(IReadOnlyList<DocumentReplacement> replacements, CancellationToken cancellationToken);
+
     Task<DocumentDeletion> DeleteDocumentAsync(string documentId, CancellationToken cancellationToken);
 
     Task<IndexedDocument?> GetDocumentAsync(string documentId, CancellationToken cancellationToken);

@@ -42,6 +42,9 @@ internal sealed record TestDocument(string DocumentId, IReadOnlyList<string> Tex
         ContentHash = ContentHash.Of(Texts[ordinal]),
     };
 
+    /// <summary>The document as one entry of a batched UpsertDocuments call.</summary>
+    public DocumentUpsert Upsert() => new() { Header = Header(), Chunks = { Enumerable.Range(0, Texts.Count).Select(Chunk) } };
+
     /// <summary>The stream a worker would send: the header, then the chunks in batches of two.</summary>
     public IEnumerable<UpsertDocumentPart> Parts()
     {

@@ -87,6 +87,66 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         }
     }
 
+    public async Task<IReadOnlyList<DocumentReplacementResult>> ReplaceDocumentsAsync(
+        IReadOnlyList<DocumentReplacement> replacements, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replacements);
+        var results = new DocumentReplacementResult?[replacements.Count];
+        for (var i = 0; i < replacements.Count; i++)
+        {
+            try
+            {
+                ChunkListValidator.Validate(replacements[i].Document, replacements[i].Chunks);
+            }
+            catch (ArgumentException refusal)
+            {
+                results[i] = DocumentReplacementResult.Refused(refusal);
+            }
+        }
+
+        await InitializeAsync(cancellationToken);
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            // Every record must apply once it is in the log, so the model check runs here for the whole batch: an empty
+            // index takes the model of the first document, as a single write would, and later ones must match it.
+            var (model, dimensions) = (_index.EmbeddingModel, _index.EmbeddingDimensions);
+            var records = new List<IndexRecord>(replacements.Count);
+            var generation = _index.Generation;
+            for (var i = 0; i < replacements.Count; i++)
+            {
+                if (results[i] is not null)
+                {
+                    continue;
+                }
+
+                var (document, chunks) = (replacements[i].Document, replacements[i].Chunks);
+                if (dimensions != 0 && (!string.Equals(model, document.EmbeddingModel, StringComparison.Ordinal) || dimensions != document.EmbeddingDimensions))
+                {
+                    results[i] = DocumentReplacementResult.Refused(
+                        new EmbeddingModelMismatchException(model, dimensions, document.EmbeddingModel, document.EmbeddingDimensions));
+                    continue;
+                }
+
+                (model, dimensions) = (document.EmbeddingModel, document.EmbeddingDimensions);
+                records.Add(new ReplaceDocumentRecord(++generation, document with { ChunkCount = chunks.Count }, chunks));
+                results[i] = new DocumentReplacementResult(generation, null);
+            }
+
+            if (records.Count > 0)
+            {
+                Commit(records);
+            }
+
+            return results!;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
     public async Task<DocumentDeletion> DeleteDocumentAsync(string documentId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(documentId);
@@ -323,14 +383,19 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         }
     }
 
-    private void Commit(IndexRecord record)
+    private void Commit(IndexRecord record) => Commit([record]);
+
+    private void Commit(IReadOnlyList<IndexRecord> records)
     {
-        // Durable first: if the log write fails nothing changed, and a crash after it replays the record.
-        _log!.Append(record);
+        // Durable first: if the log write fails nothing changed, and a crash after it replays the records.
+        _log!.AppendAll(records);
         _stateLock.EnterWriteLock();
         try
         {
-            _index.Apply(record);
+            foreach (var record in records)
+            {
+                _index.Apply(record);
+            }
         }
         finally
         {

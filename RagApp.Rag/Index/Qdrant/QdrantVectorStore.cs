@@ -78,6 +78,28 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         }
     }
 
+    /// <summary>One document after another: Qdrant has no write spanning collections to batch them into.</summary>
+    public async Task<IReadOnlyList<DocumentReplacementResult>> ReplaceDocumentsAsync(
+        IReadOnlyList<DocumentReplacement> replacements, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replacements);
+        var results = new DocumentReplacementResult[replacements.Count];
+        for (var i = 0; i < replacements.Count; i++)
+        {
+            try
+            {
+                results[i] = new DocumentReplacementResult(
+                    await ReplaceDocumentAsync(replacements[i].Document, replacements[i].Chunks, cancellationToken), null);
+            }
+            catch (Exception refusal) when (refusal is ArgumentException or EmbeddingModelMismatchException)
+            {
+                results[i] = DocumentReplacementResult.Refused(refusal);
+            }
+        }
+
+        return results;
+    }
+
     public async Task<long> ReplaceDocumentAsync(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken)
     {
         ChunkListValidator.Validate(document, chunks);

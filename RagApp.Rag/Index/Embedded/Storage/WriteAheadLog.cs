@@ -83,20 +83,26 @@ internal sealed class WriteAheadLog : IDisposable
     }
 
     /// <summary>Appends a record durably. On failure the log is put back as it was, so no half record stays in it.</summary>
-    public void Append(IndexRecord record)
+    public void Append(IndexRecord record) => AppendAll([record]);
+
+    /// <summary>Appends the records with one fsync for all of them; on failure none of them is kept.</summary>
+    public void AppendAll(IReadOnlyList<IndexRecord> records)
     {
         if (_faulted)
         {
             throw new IOException("The index log could not be restored after a failed write; restart the service.");
         }
 
-        var frame = RecordFraming.Frame(record);
         var start = _stream.Position;
         try
         {
-            _stream.Write(frame);
+            foreach (var record in records)
+            {
+                _stream.Write(RecordFraming.Frame(record));
+            }
+
             _stream.Flush(flushToDisk: true);
-            RecordCount++;
+            RecordCount += records.Count;
         }
         catch (IOException)
         {
@@ -114,7 +120,6 @@ internal sealed class WriteAheadLog : IDisposable
         }
     }
 
-    /// <summary>Empties the log once a snapshot holds everything it had.</summary>
     public void Reset()
     {
         _stream.SetLength(Magic.Length);
