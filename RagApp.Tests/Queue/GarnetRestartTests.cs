@@ -11,7 +11,7 @@ public sealed class GarnetRestartTests : IDisposable
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("ragapp-garnet-restart-").FullName;
     private readonly string _password = Guid.NewGuid().ToString("N");
-    private readonly int _port = FreeTcpPort.Next();
+    private readonly int _port = RagApp.AppHost.Infrastructure.FreeLocalPort.Next();
 
     public void Dispose() => Directory.Delete(_dataDirectory, recursive: true);
 

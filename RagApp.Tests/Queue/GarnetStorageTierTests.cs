@@ -19,7 +19,7 @@ public sealed class GarnetStorageTierTests : IAsyncLifetime
 
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("ragapp-garnet-tier-").FullName;
     private readonly string _password = Guid.NewGuid().ToString("N");
-    private readonly int _port = FreeTcpPort.Next();
+    private readonly int _port = RagApp.AppHost.Infrastructure.FreeLocalPort.Next();
     private EmbeddedGarnetServer? _server;
     private ConnectionMultiplexer? _redis;
 

@@ -18,7 +18,7 @@ public abstract class QueueServerFixture : IAsyncLifetime
 
     public IConnectionMultiplexer Redis => _redis ?? throw new InvalidOperationException(SkipReason ?? "The server did not start.");
 
-    public int Port { get; } = FreeTcpPort.Next();
+    public int Port { get; } = RagApp.AppHost.Infrastructure.FreeLocalPort.Next();
 
     protected string Password { get; }
 
