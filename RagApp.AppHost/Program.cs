@@ -11,7 +11,6 @@ var rag = builder.AddProject<Projects.RagApp_Rag>("rag")
     .WithReference(redis)
     .WaitFor(redis)
     .WithVectorStore(plan)
-    .WithDirectEndpointWhenRun("http")
     .WithHttpHealthCheck("/health", endpointName: "health");
 
 builder.AddProject<Projects.RagApp_Ingest_Worker>("ingest-worker")

@@ -18,7 +18,7 @@ public abstract class QueueServerFixture : IAsyncLifetime
 
     public IConnectionMultiplexer Redis => _redis ?? throw new InvalidOperationException(SkipReason ?? "The server did not start.");
 
-    public int Port { get; } = RagApp.AppHost.Infrastructure.FreeLocalPort.Next();
+    public int Port { get; private set; } = RagApp.AppHost.Infrastructure.FreeLocalPort.Next();
 
     protected string Password { get; }
 
@@ -44,6 +44,16 @@ public abstract class QueueServerFixture : IAsyncLifetime
         var startedWaiting = DateTime.UtcNow;
         while (_redis is null)
         {
+            if (HasExited)
+            {
+                // Most likely the port was taken between choosing it and binding it: try another one.
+                StopServer();
+                Port = RagApp.AppHost.Infrastructure.FreeLocalPort.Next();
+                configuration.EndPoints.Clear();
+                configuration.EndPoints.Add("127.0.0.1", Port);
+                StartServer();
+            }
+
             try
             {
                 _redis = await ConnectionMultiplexer.ConnectAsync(configuration);
@@ -76,6 +86,9 @@ public abstract class QueueServerFixture : IAsyncLifetime
     }
 
     protected abstract void StartServer();
+
+    /// <summary>True when the server has stopped on its own (a child process that exited).</summary>
+    protected virtual bool HasExited => false;
 
     protected abstract void StopServer();
 }

@@ -40,6 +40,8 @@ public sealed class RedisServerQueueFixture : QueueServerFixture
         _process.BeginErrorReadLine();
     }
 
+    protected override bool HasExited => _process is { HasExited: true };
+
     protected override void StopServer()
     {
         if (_process is null)
