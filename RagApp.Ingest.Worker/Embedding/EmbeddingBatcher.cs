@@ -98,11 +98,12 @@ internal sealed partial class EmbeddingBatcher(
 
     /// <summary>
     /// Takes <paramref name="count"/> texts of similar length out of <paramref name="waiting"/>: the model pads each
-    /// inner batch to its longest text, and texts picked from everything that waits are much closer in length than
-    /// texts taken in arrival order (cranfield chunks: ≈ 13 % padding in arrival-order calls of 32, ≈ 3 % from a sorted
-    /// pool of 250). The run is the one around the oldest text, so every text is served in turn.
+    /// inner batch to its longest text, and texts picked from everything that waits are closer in length than texts
+    /// taken in arrival order (simulated on cranfield chunks: ≈ 13 % padding for calls of 32 random texts, ≈ 3 % for
+    /// sorted runs out of 250; measured in the worker while ingesting cranfield: 4 %). The run is the one around the
+    /// oldest text, so every text is served in turn and none waits forever.
     /// </summary>
-    private static List<PendingEmbedding> TakeSimilarLengths(List<PendingEmbedding> waiting, int count)
+    internal static List<PendingEmbedding> TakeSimilarLengths(List<PendingEmbedding> waiting, int count)
     {
         if (count >= waiting.Count)
         {
