@@ -11,6 +11,7 @@ var rag = builder.AddProject<Projects.RagApp_Rag>("rag")
     .WithReference(redis)
     .WaitFor(redis)
     .WithVectorStore(plan)
+    .WithDirectEndpointWhenRun("http")
     .WithHttpHealthCheck("/health", endpointName: "health");
 
 builder.AddProject<Projects.RagApp_Ingest_Worker>("ingest-worker")

@@ -40,6 +40,9 @@ public abstract class QueueServerFixture : IAsyncLifetime
             // 25 MB payloads and a storage tier under pressure take longer than the 5 s default on a busy 2-core box.
             AsyncTimeout = 60_000,
             SyncTimeout = 60_000,
+            // The end-to-end fixtures start two whole applications at the same time as these tests; on 2 cores a
+            // connection can take longer than the 5 s default then.
+            ConnectTimeout = 15_000,
         };
         var startedWaiting = DateTime.UtcNow;
         while (_redis is null)
@@ -58,7 +61,7 @@ public abstract class QueueServerFixture : IAsyncLifetime
             {
                 _redis = await ConnectionMultiplexer.ConnectAsync(configuration);
             }
-            catch (RedisConnectionException) when (DateTime.UtcNow - startedWaiting < TimeSpan.FromSeconds(20))
+            catch (RedisConnectionException) when (DateTime.UtcNow - startedWaiting < TimeSpan.FromSeconds(90))
             {
                 await Task.Delay(100);
             }
