@@ -129,16 +129,12 @@ internal sealed partial class IndexGrpcService(
     /// <summary>Answers one document of a batch with the status a single-document upsert would have failed with.</summary>
     private void Refuse(DocumentUpsertResult result, Exception refusal)
     {
-        var (code, detail) = refusal switch
-        {
-            InvalidIndexRequestException => (StatusCode.InvalidArgument, refusal.Message),
-            ArgumentException => (StatusCode.InvalidArgument, refusal.Message),
-            EmbeddingModelMismatchException => (StatusCode.FailedPrecondition, refusal.Message),
-            _ => (StatusCode.Internal, refusal.Message),
-        };
+        // The store's own argument checks (ChunkListValidator) count as a bad request here, as the assembler's do.
+        var code = RefusalStatus(refusal)?.StatusCode
+            ?? (refusal is ArgumentException ? StatusCode.InvalidArgument : StatusCode.Internal);
         result.StatusCode = (int)code;
-        result.StatusDetail = detail;
-        LogRequestRefused(code, $"document '{result.DocumentId}': {detail}");
+        result.StatusDetail = refusal.Message;
+        LogRequestRefused(code, $"document '{result.DocumentId}': {refusal.Message}");
     }
 
     public override async Task<DeleteDocumentResponse> DeleteDocument(DeleteDocumentRequest request, ServerCallContext context)
@@ -244,13 +240,7 @@ internal sealed partial class IndexGrpcService(
     /// <summary>The status a refusal maps to; null lets anything else surface as Internal/Cancelled as gRPC does.</summary>
     private RpcException? ToRpcException(Exception exception, Activity? activity)
     {
-        var status = exception switch
-        {
-            InvalidIndexRequestException => new Status(StatusCode.InvalidArgument, exception.Message),
-            EmbeddingModelMismatchException => new Status(StatusCode.FailedPrecondition, exception.Message),
-            _ => (Status?)null,
-        };
-        if (status is not { } refusal)
+        if (RefusalStatus(exception) is not { } refusal)
         {
             return null;
         }
@@ -259,6 +249,14 @@ internal sealed partial class IndexGrpcService(
         LogRequestRefused(refusal.StatusCode, refusal.Detail);
         return new RpcException(refusal);
     }
+
+    /// <summary>The status of a refusal the caller can act on: a malformed request, or vectors of another model.</summary>
+    private static Status? RefusalStatus(Exception exception) => exception switch
+    {
+        InvalidIndexRequestException => new Status(StatusCode.InvalidArgument, exception.Message),
+        EmbeddingModelMismatchException => new Status(StatusCode.FailedPrecondition, exception.Message),
+        _ => null,
+    };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Indexed document {DocumentId}: {Chunks} chunks, generation {Generation}, {ElapsedMs:F0} ms")]
     private partial void LogDocumentUpserted(string documentId, int chunks, long generation, double elapsedMs);

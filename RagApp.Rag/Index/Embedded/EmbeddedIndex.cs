@@ -26,11 +26,20 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
     /// <summary>Throws when vectors of this model would not belong in the index.</summary>
     public void EnsureModel(string model, int dimensions)
     {
-        if (EmbeddingDimensions != 0 && (!string.Equals(model, EmbeddingModel, StringComparison.Ordinal) || dimensions != EmbeddingDimensions))
+        if (ModelMismatch(EmbeddingModel, EmbeddingDimensions, model, dimensions) is { } mismatch)
         {
-            throw new EmbeddingModelMismatchException(EmbeddingModel, EmbeddingDimensions, model, dimensions);
+            throw mismatch;
         }
     }
+
+    /// <summary>
+    /// The refusal of vectors of <paramref name="model"/> by an index holding <paramref name="indexModel"/>, or null when
+    /// they belong (an index of no dimension yet takes any model).
+    /// </summary>
+    public static EmbeddingModelMismatchException? ModelMismatch(string indexModel, int indexDimensions, string model, int dimensions) =>
+        indexDimensions != 0 && (!string.Equals(model, indexModel, StringComparison.Ordinal) || dimensions != indexDimensions)
+            ? new EmbeddingModelMismatchException(indexModel, indexDimensions, model, dimensions)
+            : null;
 
     /// <summary>Restores generation and model from a snapshot header.</summary>
     public void Restore(SnapshotHeaderRecord header)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Options;
 using RagApp.Rag.Index.Embedded.Storage;
 using RagApp.Rag.Index.Keywords;
@@ -68,23 +69,16 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         }
     }
 
+    /// <summary>A batch of one: the same checks and the same write as <see cref="ReplaceDocumentsAsync"/>.</summary>
     public async Task<long> ReplaceDocumentAsync(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken)
     {
-        ChunkListValidator.Validate(document, chunks);
-        await InitializeAsync(cancellationToken);
-        await _writeGate.WaitAsync(cancellationToken);
-        try
+        var result = (await ReplaceDocumentsAsync([new DocumentReplacement(document, chunks)], cancellationToken))[0];
+        if (result.Refusal is { } refusal)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _index.EnsureModel(document.EmbeddingModel, document.EmbeddingDimensions);
-            var record = new ReplaceDocumentRecord(_index.Generation + 1, document with { ChunkCount = chunks.Count }, chunks);
-            Commit(record);
-            return record.Generation;
+            ExceptionDispatchInfo.Throw(refusal);
         }
-        finally
-        {
-            _writeGate.Release();
-        }
+
+        return result.Generation;
     }
 
     public async Task<IReadOnlyList<DocumentReplacementResult>> ReplaceDocumentsAsync(
@@ -122,10 +116,9 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
                 }
 
                 var (document, chunks) = (replacements[i].Document, replacements[i].Chunks);
-                if (dimensions != 0 && (!string.Equals(model, document.EmbeddingModel, StringComparison.Ordinal) || dimensions != document.EmbeddingDimensions))
+                if (EmbeddedIndex.ModelMismatch(model, dimensions, document.EmbeddingModel, document.EmbeddingDimensions) is { } mismatch)
                 {
-                    results[i] = DocumentReplacementResult.Refused(
-                        new EmbeddingModelMismatchException(model, dimensions, document.EmbeddingModel, document.EmbeddingDimensions));
+                    results[i] = DocumentReplacementResult.Refused(mismatch);
                     continue;
                 }
 
