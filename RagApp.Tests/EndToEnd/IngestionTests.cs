@@ -344,7 +344,9 @@ public sealed class IngestionTests(GarnetAppFixture fixture)
     public async Task WorkerStoppedMidJob_JobCompletesAfterRestart_WithEachChunkOnce()
     {
         var api = fixture.CreateGatewayApi();
-        var text = string.Join("\n\n", Enumerable.Range(1, 240).Select(i => Paragraph(1000 + i, 700)));
+        // Large enough (about 10 s of embedding on two cores) that the job cannot end between the test seeing it
+        // processing and the worker stopping; a faster machine must still stop it mid-job.
+        var text = string.Join("\n\n", Enumerable.Range(1, 600).Select(i => Paragraph(1000 + i, 900)));
         var accepted = await api.UploadTextAsync(text, "Big job", "e2e-crash", cancellationToken: Cancellation);
         var jobId = accepted.GetProperty("job_id").GetString()!;
 
