@@ -44,22 +44,53 @@ internal sealed partial class EmbeddingBatcher(
         return vectors;
     }
 
+    /// <summary>
+    /// Starts one thread per lane. A local model call computes on its caller's thread for a second or more; on the
+    /// thread pool the lanes would hold as many pool threads as there are cores, and everything else the worker awaits
+    /// (Redis replies, gRPC calls, lease renewals, a stop request) would queue behind them until the pool grew.
+    /// </summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.ConcurrentBatches)
-            .Select(_ => Task.Run(() => RunLaneAsync(stoppingToken), stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, options.Value.ConcurrentBatches).Select(lane => StartLane(lane, stoppingToken)));
+
+    private Task StartLane(int lane, CancellationToken stoppingToken)
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                RunLane(stoppingToken);
+                ended.TrySetResult();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                ended.TrySetResult();
+            }
+            catch (Exception exception)
+            {
+                ended.TrySetException(exception);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"embedding-lane-{lane}",
+        };
+        thread.Start();
+        return ended.Task;
+    }
 
     /// <summary>
     /// One lane: takes a batch whenever it is free and runs it. Lanes run side by side, so the model never waits for
     /// a batch to be gathered, and no lane waits for another's batch to finish.
     /// </summary>
-    private async Task RunLaneAsync(CancellationToken stoppingToken)
+    private void RunLane(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var reader = _pending.Reader;
         var waiting = new List<PendingEmbedding>();
-        while (await reader.WaitToReadAsync(stoppingToken))
+        while (WaitToRead(reader, stoppingToken))
         {
-            await WaitBrieflyForMoreAsync(reader, settings, stoppingToken);
+            WaitBrieflyForMore(reader, settings, stoppingToken);
             waiting.Clear();
             while (reader.TryRead(out var item))
             {
@@ -87,7 +118,7 @@ internal sealed partial class EmbeddingBatcher(
             Interlocked.Increment(ref _busyLanes);
             try
             {
-                await RunBatchAsync(batch, stoppingToken);
+                RunBatch(batch, stoppingToken);
             }
             finally
             {
@@ -133,22 +164,31 @@ internal sealed partial class EmbeddingBatcher(
     /// to arrive: under load a full batch is already waiting and nothing is delayed; a lone job's chunks (written one
     /// by one) end up in one batch instead of several.
     /// </summary>
-    private static async Task WaitBrieflyForMoreAsync(ChannelReader<PendingEmbedding> reader, EmbeddingBatcherOptions settings, CancellationToken stoppingToken)
+    private static void WaitBrieflyForMore(ChannelReader<PendingEmbedding> reader, EmbeddingBatcherOptions settings, CancellationToken stoppingToken)
     {
         if (reader.Count >= settings.MaxBatchSize || settings.MaxBatchDelay <= TimeSpan.Zero)
         {
             return;
         }
 
-        await Task.Delay(settings.MaxBatchDelay, stoppingToken);
+        stoppingToken.WaitHandle.WaitOne(settings.MaxBatchDelay);
     }
 
-    private async Task RunBatchAsync(List<PendingEmbedding> batch, CancellationToken stoppingToken)
+    /// <summary>Blocks the lane's thread until a text waits (true) or the channel is completed (false).</summary>
+    private static bool WaitToRead(ChannelReader<PendingEmbedding> reader, CancellationToken stoppingToken)
+    {
+        var wait = reader.WaitToReadAsync(stoppingToken);
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
+
+    private void RunBatch(List<PendingEmbedding> batch, CancellationToken stoppingToken)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var embeddings = await generator.GenerateAsync(batch.Select(item => item.Text), cancellationToken: stoppingToken);
+            // The local model completes synchronously on this thread; a remote provider's call is waited for here,
+            // which is what the lane would do anyway.
+            var embeddings = generator.GenerateAsync(batch.Select(item => item.Text), cancellationToken: stoppingToken).GetAwaiter().GetResult();
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Result.TrySetResult(embeddings[i].Vector);
