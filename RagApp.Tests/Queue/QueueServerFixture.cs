@@ -22,6 +22,9 @@ public abstract class QueueServerFixture : IAsyncLifetime
 
     protected string Password { get; }
 
+    /// <summary>A StackExchange.Redis connection string for this server, as a service gets it from Aspire.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port},password={Password}";
+
     protected string DataDirectory { get; }
 
     public async ValueTask InitializeAsync()

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using RagApp.Ingest.Worker.Embedding;
+using RagApp.Ingest.Worker.Ingestion;
+using RagApp.Tests.Queue;
+
+namespace RagApp.Tests.Ingestion;
+
+/// <summary>
+/// The worker's services, wired as RagApp.Ingest.Worker wires them, in a host of the test's own on the embedded
+/// Garnet server: stopping must end the lease loop and the embedding lanes, not leave the host waiting for them.
+/// </summary>
+public sealed class IngestWorkerShutdownTests(GarnetQueueServerFixture server) : IClassFixture<GarnetQueueServerFixture>
+{
+    [Fact]
+    public async Task IdleWorker_Stops_WithItsLeaseLoopAndLanesEnded()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = server.ConnectionString,
+            // Short enough that the lease loop is inside a wait, between polls, when the host stops.
+            ["Ingest:Worker:LeaseWait"] = "00:00:00.500",
+            ["Ingest:Queue:PollInterval"] = "00:00:00.200",
+        });
+        builder.AddIngestServices();
+        using var host = builder.Build();
+        var worker = host.Services.GetServices<IHostedService>().OfType<IngestWorker>().Single();
+        var batcher = host.Services.GetRequiredService<EmbeddingBatcher>();
+
+        await host.StartAsync(cancellationToken);
+        // Several lease rounds find the queue empty, so the loop holds a slot while it waits for a job.
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(TimeSpan.FromSeconds(20)); // a bound against hanging, not a speed goal
+        await host.StopAsync(patience.Token);
+
+        Assert.NotNull(worker.ExecuteTask);
+        Assert.True(worker.ExecuteTask.IsCompletedSuccessfully, $"the lease loop did not end: {worker.ExecuteTask.Status}");
+        Assert.NotNull(batcher.ExecuteTask);
+        Assert.True(batcher.ExecuteTask.IsCompletedSuccessfully, $"the embedding lanes did not end: {batcher.ExecuteTask.Status}");
+    }
+}
