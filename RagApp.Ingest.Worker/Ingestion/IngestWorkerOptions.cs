@@ -37,5 +37,4 @@ public sealed class IngestWorkerOptions
     /// <summary>How long one call to the index may take before its documents' jobs fail (and are retried).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan IndexCallTimeout { get; set; } = TimeSpan.FromSeconds(60);
-
 }
