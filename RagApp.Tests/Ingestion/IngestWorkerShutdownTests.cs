@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using RagApp.Core.Queue;
 using RagApp.Ingest.Worker.Embedding;
 using RagApp.Ingest.Worker.Ingestion;
 using RagApp.Tests.Queue;
+using StackExchange.Redis;
 
 namespace RagApp.Tests.Ingestion;
 
@@ -31,15 +33,32 @@ public sealed class IngestWorkerShutdownTests(GarnetQueueServerFixture server) :
         var batcher = host.Services.GetRequiredService<EmbeddingBatcher>();
 
         await host.StartAsync(cancellationToken);
-        // Several lease rounds find the queue empty, so the loop holds a slot while it waits for a job.
-        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
+        // The lease loop has run once it listens on the queue's wake channel (on a busy machine that can take a
+        // while); a few lease rounds later it holds a slot while it waits for a job.
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        patience.CancelAfter(TimeSpan.FromSeconds(20)); // a bound against hanging, not a speed goal
+        patience.CancelAfter(TimeSpan.FromSeconds(60)); // a bound against hanging, not a speed goal
+        await WaitForWakeListenerAsync(patience.Token);
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
         await host.StopAsync(patience.Token);
 
         Assert.NotNull(worker.ExecuteTask);
         Assert.True(worker.ExecuteTask.IsCompletedSuccessfully, $"the lease loop did not end: {worker.ExecuteTask.Status}");
         Assert.NotNull(batcher.ExecuteTask);
         Assert.True(batcher.ExecuteTask.IsCompletedSuccessfully, $"the embedding lanes did not end: {batcher.ExecuteTask.Status}");
+    }
+
+    private async Task WaitForWakeListenerAsync(CancellationToken cancellationToken)
+    {
+        var channel = new IngestQueueKeys(new IngestQueueOptions().QueueName).WakeChannel;
+        while (true)
+        {
+            var reply = (RedisResult[])(await server.Redis.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel))!;
+            if ((long)reply[1] > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
     }
 }
