@@ -13,12 +13,17 @@ namespace RagApp.Core.Queue;
 /// queue:{name}:leases       ZSET    job id -> lease deadline (unix ms); the token itself is in the job hash
 /// queue:{name}:delayed      ZSET    job id -> time the retry is due (unix ms)
 /// queue:{name}:dead         LIST    dead-lettered job ids, newest first, trimmed to DeadLetterCapacity
-/// queue:{name}:bytes        STRING  payload bytes held by ready, processing and delayed jobs (the budget)
+/// queue:{name}:retained     ZSET    dead-lettered job id -> time its kept payload is released (unix ms)
+/// queue:{name}:bytes        STRING  payload bytes held by ready, processing, delayed and retained jobs (the budget)
 /// queue:{name}:wake         channel a job became ready; wakes idle consumers before their next poll
+/// queue:{name}:workers      ZSET    consumer id -> last heartbeat (unix ms); tells health whether anyone consumes
+/// queue:{name}:doc:{docId}  HASH    version: the newest version handed out for the document; deleted: the version of
+///                                   the last delete that succeeded (equal to version: the document is gone for good)
 /// job:{id}                  HASH    job description + status (fields in JobStatusFields); TTL once terminal
-/// job:{id}:payload          STRING  the document bytes; deleted on completion and dead-lettering
+/// job:{id}:payload          STRING  the document bytes; deleted on completion, or when a failed job's retention ends
 /// job:{id}:changes          channel the status after each change (JSON array of the JobStatusFields values)
 /// </code>
+/// Times are the Redis server's (TIME inside the scripts), so consumers with skewed clocks agree on every deadline.
 /// Every script declares all keys it touches in KEYS: Garnet locks only those for the script's transaction.
 /// </summary>
 internal sealed class IngestQueueKeys(string queueName)
@@ -35,7 +40,13 @@ internal sealed class IngestQueueKeys(string queueName)
 
     public RedisKey DeadLetters => _prefix + "dead";
 
+    public RedisKey Retained => _prefix + "retained";
+
     public RedisKey QueuedBytes => _prefix + "bytes";
+
+    public RedisKey Workers => _prefix + "workers";
+
+    public RedisKey Document(string documentId) => _prefix + "doc:" + documentId;
 
     public string WakeChannel => _prefix + "wake";
 

@@ -57,7 +57,9 @@ internal sealed record JobSnapshot(IngestJob Job, JobStatus Status, long Version
                 : new Dictionary<string, string>(),
             TraceParent: Text(F.TraceParent),
             TraceState: Text(F.TraceState),
-            CreatedAt: createdAt);
+            CreatedAt: createdAt,
+            Kind: Text(F.Kind) is { } kind ? Enum.Parse<JobKind>(kind) : JobKind.Ingest,
+            DocumentVersion: Integer(F.DocumentVersion) ?? 0);
         var status = new JobStatus(
             JobId: jobId,
             DocumentId: job.DocumentId,
@@ -73,11 +75,20 @@ internal sealed record JobSnapshot(IngestJob Job, JobStatus Status, long Version
             PayloadBytes: Integer(F.PayloadBytes) ?? 0,
             DeadLettered: Text(F.DeadLettered) == "1",
             EmbeddedChunks: (int?)Integer(F.EmbeddedChunks),
-            CachedChunks: (int?)Integer(F.CachedChunks));
+            CachedChunks: (int?)Integer(F.CachedChunks),
+            Kind: job.Kind,
+            DocumentVersion: job.DocumentVersion,
+            Failures: (int)(Integer(F.Failures) ?? 0),
+            LeaseExpiries: (int)(Integer(F.Expiries) ?? 0),
+            Deferrals: (int)(Integer(F.Deferrals) ?? 0),
+            Retryable: Text(F.Retryable) == "1");
         return new JobSnapshot(job, status, Integer(F.Version) ?? 0);
     }
 
-    /// <summary>The job description as HSET field/value pairs; absent values are left out.</summary>
+    /// <summary>
+    /// The job description as HSET field/value pairs; absent values are left out. The queue adds the kind, the times and
+    /// the document version itself.
+    /// </summary>
     public static IEnumerable<RedisValue> DescriptionFields(IngestJob job)
     {
         (string Field, string? Value)[] fields =
@@ -90,7 +101,6 @@ internal sealed record JobSnapshot(IngestJob Job, JobStatus Status, long Version
             (F.Metadata, JsonSerializer.Serialize(job.Metadata.ToDictionary(), QueueJsonContext.Default.DictionaryStringString)),
             (F.TraceParent, job.TraceParent),
             (F.TraceState, job.TraceState),
-            (F.CreatedAt, job.CreatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
         ];
         foreach (var (field, value) in fields)
         {

@@ -27,6 +27,12 @@ internal static class JobStatusFields
     public const string NextAttemptAt = "nextAttemptAt";
     public const string PayloadBytes = "payloadBytes";
     public const string DeadLettered = "deadLettered";
+    public const string Kind = "kind";
+    public const string DocumentVersion = "documentVersion";
+    public const string Failures = "failures";
+    public const string Expiries = "expiries";
+    public const string Deferrals = "deferrals";
+    public const string Retryable = "retryable";
 
     /// <summary>Incremented by every state change; lets a watcher drop notifications it already read.</summary>
     public const string Version = "version";
@@ -41,6 +47,6 @@ internal static class JobStatusFields
     [
         JobId, DocumentId, Title, SourceName, ContentType, Metadata, TraceParent, TraceState, CreatedAt,
         State, Attempts, Error, ChunkCount, UpdatedAt, StartedAt, CompletedAt, NextAttemptAt, PayloadBytes,
-        DeadLettered, Version, EmbeddedChunks, CachedChunks,
+        DeadLettered, Version, EmbeddedChunks, CachedChunks, Kind, DocumentVersion, Failures, Expiries, Deferrals, Retryable,
     ];
 }

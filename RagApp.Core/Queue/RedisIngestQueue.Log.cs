@@ -4,8 +4,11 @@ namespace RagApp.Core.Queue;
 
 internal sealed partial class RedisIngestQueue
 {
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Enqueued job {JobId} for document {DocumentId} ({PayloadBytes} bytes; queue holds {QueuedBytes} bytes)")]
-    private partial void LogEnqueued(string jobId, string documentId, int payloadBytes, long queuedBytes);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Enqueued job {JobId} for document {DocumentId} version {DocumentVersion} ({PayloadBytes} bytes; queue holds {QueuedBytes} bytes)")]
+    private partial void LogEnqueued(string jobId, string documentId, long documentVersion, int payloadBytes, long queuedBytes);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Enqueued job {JobId} deleting document {DocumentId} at version {DocumentVersion}")]
+    private partial void LogDeleteEnqueued(string jobId, string documentId, long documentVersion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue full: job {JobId} ({PayloadBytes} bytes) refused; queue holds {QueuedBytes} of {MaxQueuedBytes} bytes")]
     private partial void LogQueueFull(string jobId, int payloadBytes, long queuedBytes, long maxQueuedBytes);
@@ -19,11 +22,11 @@ internal sealed partial class RedisIngestQueue
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease of job {JobId} (attempt {Attempt}) was lost; {Operation} ignored")]
     private partial void LogLeaseLost(string jobId, int attempt, string operation);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} failed on attempt {Attempt}, retry at {RetryAt:O}: {Error}")]
-    private partial void LogRetryScheduled(string jobId, int attempt, DateTimeOffset retryAt, string error);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} failed on attempt {Attempt} ({Kind}), retry in {DelaySeconds:F1} s: {Error}")]
+    private partial void LogRetryScheduled(string jobId, int attempt, FailureKind kind, double delaySeconds, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} dead-lettered after attempt {Attempt} (permanent: {Permanent}): {Error}")]
-    private partial void LogDeadLettered(string jobId, int attempt, bool permanent, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} dead-lettered after attempt {Attempt} ({Kind}): {Error}")]
+    private partial void LogDeadLettered(string jobId, int attempt, FailureKind kind, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease of job {JobId} expired; job requeued")]
     private partial void LogLeaseExpiredRequeued(string jobId);
@@ -33,4 +36,13 @@ internal sealed partial class RedisIngestQueue
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} has no payload; dead-lettering it")]
     private partial void LogPayloadMissing(string jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} handed back unfinished; its consumer is stopping")]
+    private partial void LogReleased(string jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dead-lettered job {JobId} queued again")]
+    private partial void LogRetried(string jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released the kept payload of failed job {JobId}: its retention ended")]
+    private partial void LogRetainedPayloadReleased(string jobId);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -34,40 +35,61 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
 
     private IDatabase Database => _redis.GetDatabase();
 
-    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
-
     private long DeadLetterLastIndex => _options.DeadLetterCapacity - 1;
 
     private long RetentionSeconds => (long)Math.Ceiling(_options.StatusRetention.TotalSeconds);
 
-    public async Task EnqueueAsync(IngestJob job, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    private long LeaseMilliseconds => (long)Math.Ceiling(_options.LeaseDuration.TotalMilliseconds);
+
+    private long PayloadRetentionMilliseconds => (long)Math.Ceiling(_options.FailedPayloadRetention.TotalMilliseconds);
+
+    public async Task<EnqueueResult> EnqueueAsync(IngestJob job, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(job);
-        ArgumentException.ThrowIfNullOrEmpty(job.JobId);
-        ArgumentException.ThrowIfNullOrEmpty(job.DocumentId);
+        ValidateJob(job);
         ArgumentException.ThrowIfNullOrEmpty(job.ContentType);
-        ArgumentNullException.ThrowIfNull(job.Metadata);
+        if (job.Kind != JobKind.Ingest)
+        {
+            throw new ArgumentException("Deletes are queued with EnqueueDeleteAsync.", nameof(job));
+        }
+
         ArgumentOutOfRangeException.ThrowIfGreaterThan(payload.Length, _options.MaxQueuedBytes, nameof(payload));
         cancellationToken.ThrowIfCancellationRequested();
 
-        RedisValue[] arguments =
-        [
-            job.JobId, _options.MaxQueuedBytes, NowMs, payload, _keys.WakeChannel, IngestQueueKeys.JobChannel(job.JobId),
-            .. JobSnapshot.DescriptionFields(job),
-        ];
-        var result = (RedisResult[])(await Database.ScriptEvaluateAsync(
-            QueueScripts.Enqueue,
-            [_keys.Ready, _keys.QueuedBytes, IngestQueueKeys.Job(job.JobId), IngestQueueKeys.Payload(job.JobId)],
-            arguments))!;
+        var result = await RunEnqueueAsync(job, payload, presence: "");
         var heldBytes = (long)result[1];
         switch ((int)result[0])
         {
             case 1:
-                LogEnqueued(job.JobId, job.DocumentId, payload.Length, heldBytes);
-                return;
+                var version = (long)result[2];
+                LogEnqueued(job.JobId, job.DocumentId, version, payload.Length, heldBytes);
+                return new EnqueueResult(version);
             case 0:
                 LogQueueFull(job.JobId, payload.Length, heldBytes, _options.MaxQueuedBytes);
                 throw new QueueFullException(heldBytes, payload.Length, _options.MaxQueuedBytes, _options.QueueFullRetryAfter);
+            default:
+                throw new InvalidOperationException($"A job with id '{job.JobId}' already exists.");
+        }
+    }
+
+    public async Task<EnqueueResult?> EnqueueDeleteAsync(IngestJob job, bool? indexed, CancellationToken cancellationToken)
+    {
+        ValidateJob(job);
+        if (job.Kind != JobKind.Delete)
+        {
+            throw new ArgumentException("EnqueueDeleteAsync queues deletes only.", nameof(job));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var presence = indexed switch { true => "1", false => "0", null => "" };
+        var result = await RunEnqueueAsync(job, ReadOnlyMemory<byte>.Empty, presence);
+        switch ((int)result[0])
+        {
+            case 1:
+                var version = (long)result[2];
+                LogDeleteEnqueued(job.JobId, job.DocumentId, version);
+                return new EnqueueResult(version);
+            case -2:
+                return null;
             default:
                 throw new InvalidOperationException($"A job with id '{job.JobId}' already exists.");
         }
@@ -104,11 +126,10 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         ArgumentNullException.ThrowIfNull(lease);
         cancellationToken.ThrowIfCancellationRequested();
         var jobId = lease.Job.JobId;
-        var deadline = (_time.GetUtcNow() + _options.LeaseDuration).ToUnixTimeMilliseconds();
-        var renewed = (int)await Database.ScriptEvaluateAsync(
+        var renewed = (long)await Database.ScriptEvaluateAsync(
             QueueScripts.Renew,
             [_keys.Leases, IngestQueueKeys.Job(jobId)],
-            [jobId, lease.LeaseToken, deadline]) == 1;
+            [jobId, lease.LeaseToken, LeaseMilliseconds]) > 0;
         if (!renewed)
         {
             LogLeaseLost(jobId, lease.Attempt, "renew");
@@ -124,9 +145,9 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         var (outcome, chunkCount) = (result.Outcome, result.ChunkCount);
         ArgumentOutOfRangeException.ThrowIfNegative(result.EmbeddedChunks);
         ArgumentOutOfRangeException.ThrowIfNegative(result.CachedChunks);
-        if (outcome is not (JobState.Succeeded or JobState.Unchanged))
+        if (outcome is not (JobState.Succeeded or JobState.Unchanged or JobState.Superseded))
         {
-            throw new ArgumentOutOfRangeException(nameof(result), outcome, "A job completes as Succeeded or Unchanged.");
+            throw new ArgumentOutOfRangeException(nameof(result), outcome, "A job completes as Succeeded, Unchanged or Superseded.");
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(chunkCount);
@@ -134,8 +155,11 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         var jobId = lease.Job.JobId;
         var completed = (int)await Database.ScriptEvaluateAsync(
             QueueScripts.Complete,
-            [_keys.Processing, _keys.Leases, IngestQueueKeys.Job(jobId), IngestQueueKeys.Payload(jobId), _keys.QueuedBytes],
-            [jobId, lease.LeaseToken, outcome.ToString(), chunkCount, NowMs, RetentionSeconds, IngestQueueKeys.JobChannel(jobId),
+            [
+                _keys.Processing, _keys.Leases, IngestQueueKeys.Job(jobId), IngestQueueKeys.Payload(jobId), _keys.QueuedBytes,
+                _keys.Document(lease.Job.DocumentId),
+            ],
+            [jobId, lease.LeaseToken, outcome.ToString(), chunkCount, RetentionSeconds, IngestQueueKeys.JobChannel(jobId),
                 result.EmbeddedChunks, result.CachedChunks]) == 1;
         if (completed)
         {
@@ -149,36 +173,119 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         return completed;
     }
 
-    public async Task<bool> FailAsync(LeasedJob lease, string error, bool permanent, CancellationToken cancellationToken)
+    public async Task<bool> FailAsync(LeasedJob lease, string error, FailureKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentException.ThrowIfNullOrEmpty(error);
         cancellationToken.ThrowIfCancellationRequested();
         var jobId = lease.Job.JobId;
-        var now = _time.GetUtcNow();
-        var retryAt = now + RetryBackoff.Delay(lease.Attempt, _options.InitialRetryDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
+        var delay = kind == FailureKind.DependencyUnavailable
+            ? RetryBackoff.Delay(lease.Deferrals + 1, _options.DependencyRetryDelay, _options.MaxDependencyRetryDelay, Random.Shared.NextDouble())
+            : RetryBackoff.Delay(lease.Failures + 1, _options.InitialRetryDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
         var outcome = (int)await Database.ScriptEvaluateAsync(
             QueueScripts.Fail,
             [
                 _keys.Processing, _keys.Leases, IngestQueueKeys.Job(jobId), IngestQueueKeys.Payload(jobId), _keys.QueuedBytes,
-                _keys.Delayed, _keys.DeadLetters,
+                _keys.Delayed, _keys.DeadLetters, _keys.Retained,
             ],
             [
-                jobId, lease.LeaseToken, error, permanent ? 1 : 0, now.ToUnixTimeMilliseconds(), _options.MaxAttempts,
-                retryAt.ToUnixTimeMilliseconds(), RetentionSeconds, DeadLetterLastIndex, IngestQueueKeys.JobChannel(jobId),
+                jobId, lease.LeaseToken, error, kind.ToString(), _options.MaxAttempts, (long)delay.TotalMilliseconds,
+                RetentionSeconds, DeadLetterLastIndex, IngestQueueKeys.JobChannel(jobId), _options.MaxDeferrals,
+                PayloadRetentionMilliseconds,
             ]);
         switch (outcome)
         {
             case 1:
-                LogRetryScheduled(jobId, lease.Attempt, retryAt, error);
+                LogRetryScheduled(jobId, lease.Attempt, kind, delay.TotalSeconds, error);
                 return true;
             case 2:
-                LogDeadLettered(jobId, lease.Attempt, permanent, error);
+                LogDeadLettered(jobId, lease.Attempt, kind, error);
                 return true;
             default:
                 LogLeaseLost(jobId, lease.Attempt, "fail");
                 return false;
         }
+    }
+
+    public async Task<bool> ReleaseAsync(LeasedJob lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        cancellationToken.ThrowIfCancellationRequested();
+        var jobId = lease.Job.JobId;
+        var released = (int)await Database.ScriptEvaluateAsync(
+            QueueScripts.Release,
+            [_keys.Processing, _keys.Leases, IngestQueueKeys.Job(jobId), _keys.Ready],
+            [jobId, lease.LeaseToken, IngestQueueKeys.JobChannel(jobId), _keys.WakeChannel]) == 1;
+        if (released)
+        {
+            LogReleased(jobId);
+        }
+        else
+        {
+            LogLeaseLost(jobId, lease.Attempt, "release");
+        }
+
+        return released;
+    }
+
+    public async Task<RetryOutcome> RetryAsync(string jobId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var outcome = (int)await Database.ScriptEvaluateAsync(
+            QueueScripts.Retry,
+            [IngestQueueKeys.Job(jobId), IngestQueueKeys.Payload(jobId), _keys.DeadLetters, _keys.Ready, _keys.Retained],
+            [jobId, IngestQueueKeys.JobChannel(jobId), _keys.WakeChannel]);
+        var result = outcome switch
+        {
+            1 => RetryOutcome.Requeued,
+            0 => RetryOutcome.NotFailed,
+            -2 => RetryOutcome.NotRetryable,
+            _ => RetryOutcome.NotFound,
+        };
+        if (result == RetryOutcome.Requeued)
+        {
+            LogRetried(jobId);
+        }
+
+        return result;
+    }
+
+    public async Task<RetryAllResult> RetryFailedAsync(CancellationToken cancellationToken)
+    {
+        // A snapshot of the list: each retry removes its id, and jobs dead-lettered meanwhile wait for the next call.
+        var deadLetters = await Database.ListRangeAsync(_keys.DeadLetters);
+        var (requeued, notRetryable) = (0, 0);
+        foreach (var jobId in deadLetters.Select(value => (string)value!).Distinct(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            switch (await RetryAsync(jobId, CancellationToken.None))
+            {
+                case RetryOutcome.Requeued:
+                    requeued++;
+                    break;
+                case RetryOutcome.NotRetryable:
+                    notRetryable++;
+                    break;
+            }
+        }
+
+        return new RetryAllResult(requeued, notRetryable);
+    }
+
+    public async Task HeartbeatAsync(string consumerId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumerId);
+        cancellationToken.ThrowIfCancellationRequested();
+        // Consumers silent for an hour are forgotten, so the set does not grow with every restart.
+        await Database.ScriptEvaluateAsync(QueueScripts.Heartbeat, [_keys.Workers], [consumerId, (long)TimeSpan.FromHours(1).TotalMilliseconds]);
+    }
+
+    public async Task RemoveConsumerAsync(string consumerId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumerId);
+        cancellationToken.ThrowIfCancellationRequested();
+        await Database.SortedSetRemoveAsync(_keys.Workers, consumerId);
     }
 
     public async Task<QueueDepth> GetDepthAsync(CancellationToken cancellationToken)
@@ -194,28 +301,82 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         return new QueueDepth(ready.Result, processing.Result, delayed.Result, dead.Result, bytes.Result.IsNull ? 0 : (long)bytes.Result);
     }
 
+    public async Task<QueueObservation> ObserveAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var values = (RedisResult[])(await Database.ScriptEvaluateAsync(
+            QueueScripts.Observe, [_keys.Ready, _keys.Delayed, _keys.Leases, _keys.Workers, _keys.Processing]))!;
+        var now = (long)values[0];
+        var lastSeen = ToTime(values[1]);
+        var ready = (long)values[2];
+        var head = (string?)values[3];
+        var (dueRetries, expiredLeases) = ((long)values[4], (long)values[5]);
+        var waitingSince = new List<DateTimeOffset>(3);
+        if (head is not null && await Database.HashGetAsync(IngestQueueKeys.Job(head), JobStatusFields.UpdatedAt) is { HasValue: true } queuedAt)
+        {
+            waitingSince.Add(DateTimeOffset.FromUnixTimeMilliseconds((long)queuedAt));
+        }
+
+        waitingSince.AddRange(new[] { ToTime(values[7]), ToTime(values[8]) }.OfType<DateTimeOffset>());
+        return new QueueObservation(
+            DateTimeOffset.FromUnixTimeMilliseconds(now),
+            lastSeen,
+            ready + dueRetries + expiredLeases,
+            waitingSince.Count > 0 ? waitingSince.Min() : null,
+            (long)values[6]);
+
+        static DateTimeOffset? ToTime(RedisResult value) =>
+            value.IsNull ? null : DateTimeOffset.FromUnixTimeMilliseconds(long.Parse((string)value!, CultureInfo.InvariantCulture));
+    }
+
     public void Dispose() => _wake.Dispose();
 
-    /// <summary>Promotes due retries, requeues expired leases, then leases the head of the ready list.</summary>
+    private static void ValidateJob(IngestJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentException.ThrowIfNullOrEmpty(job.JobId);
+        ArgumentException.ThrowIfNullOrEmpty(job.DocumentId);
+        ArgumentNullException.ThrowIfNull(job.Metadata);
+    }
+
+    private async Task<RedisResult[]> RunEnqueueAsync(IngestJob job, ReadOnlyMemory<byte> payload, string presence)
+    {
+        RedisValue[] arguments =
+        [
+            job.JobId, _options.MaxQueuedBytes, payload, _keys.WakeChannel, IngestQueueKeys.JobChannel(job.JobId),
+            job.Kind.ToString(), presence, .. JobSnapshot.DescriptionFields(job),
+        ];
+        return (RedisResult[])(await Database.ScriptEvaluateAsync(
+            QueueScripts.Enqueue,
+            [_keys.Ready, _keys.QueuedBytes, IngestQueueKeys.Job(job.JobId), IngestQueueKeys.Payload(job.JobId), _keys.Document(job.DocumentId)],
+            arguments))!;
+    }
+
+    /// <summary>Housekeeping (due retries, expired leases, released payloads), then leases the head of the ready list.</summary>
     private async Task<LeasedJob?> TryLeaseAsync(string consumerId)
     {
         var database = Database;
-        var now = NowMs;
         // Pipelined: the server runs them in this order, so the head read already sees promoted retries.
-        var promoted = database.ScriptEvaluateAsync(
-            QueueScripts.PromoteDue, [_keys.Delayed, _keys.Ready], [now, MaintenanceBatchSize, _keys.WakeChannel]);
-        var expired = database.SortedSetRangeByScoreAsync(_keys.Leases, double.NegativeInfinity, now, take: MaintenanceBatchSize);
+        var maintenance = database.ScriptEvaluateAsync(
+            QueueScripts.Maintain, [_keys.Delayed, _keys.Ready, _keys.Leases, _keys.Retained], [MaintenanceBatchSize, _keys.WakeChannel]);
         var headRead = database.ListGetByIndexAsync(_keys.Ready, 0);
-        await Task.WhenAll(promoted, expired, headRead);
+        await Task.WhenAll(maintenance, headRead);
 
         var head = headRead.Result;
-        if (expired.Result.Length > 0)
+        var settled = (RedisResult[])maintenance.Result!;
+        var expired = (RedisValue[])settled[1]!;
+        foreach (var jobId in expired)
         {
-            foreach (var jobId in expired.Result)
-            {
-                await RequeueExpiredAsync(jobId!, now);
-            }
+            await RequeueExpiredAsync(jobId!);
+        }
 
+        foreach (var jobId in (RedisValue[])settled[2]!)
+        {
+            await ReleaseRetainedAsync(jobId!);
+        }
+
+        if (expired.Length > 0)
+        {
             head = await database.ListGetByIndexAsync(_keys.Ready, 0);
         }
 
@@ -225,16 +386,14 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         {
             var jobId = (string)head!;
             var token = Guid.NewGuid().ToString("N");
-            var leasedAt = _time.GetUtcNow();
-            var expiresAt = leasedAt + _options.LeaseDuration;
             var result = (RedisResult[])(await database.ScriptEvaluateAsync(
                 QueueScripts.Lease,
                 [_keys.Ready, _keys.Processing, _keys.Leases, IngestQueueKeys.Job(jobId), IngestQueueKeys.Payload(jobId)],
-                [jobId, token, leasedAt.ToUnixTimeMilliseconds(), expiresAt.ToUnixTimeMilliseconds(), consumerId, IngestQueueKeys.JobChannel(jobId)]))!;
+                [jobId, token, LeaseMilliseconds, consumerId, IngestQueueKeys.JobChannel(jobId)]))!;
             switch ((int)result[0])
             {
                 case 1:
-                    if (await ToLeasedJobAsync(result, token, expiresAt) is { } lease)
+                    if (await ToLeasedJobAsync(result, token) is { } lease)
                     {
                         LogLeased(jobId, consumerId, lease.Attempt);
                         return lease;
@@ -255,33 +414,37 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         return null;
     }
 
-    private async Task<LeasedJob?> ToLeasedJobAsync(RedisResult[] result, string token, DateTimeOffset expiresAt)
+    private async Task<LeasedJob?> ToLeasedJobAsync(RedisResult[] result, string token)
     {
         var snapshot = JobSnapshot.FromHash((RedisValue[])result[1]!)
             ?? throw new InvalidOperationException("A leased job has no status hash.");
-        var lease = new LeasedJob(snapshot.Job, (byte[]?)result[2] ?? [], snapshot.Status.Attempts, token, expiresAt);
-        if (!result[2].IsNull)
+        var status = snapshot.Status;
+        var payload = (byte[]?)result[2];
+        var lease = new LeasedJob(
+            snapshot.Job, payload ?? [], status.Attempts, token, DateTimeOffset.FromUnixTimeMilliseconds((long)result[3]),
+            status.Failures, status.Deferrals);
+        if (payload is not null || status.PayloadBytes == 0)
         {
             return lease;
         }
 
         // Only a hand-edited store gets here; the job cannot run without its document.
         LogPayloadMissing(lease.Job.JobId);
-        await FailAsync(lease, "The job's payload is missing.", permanent: true, CancellationToken.None);
+        await FailAsync(lease, "The job's payload is missing.", FailureKind.Permanent, CancellationToken.None);
         return null;
     }
 
-    private async Task RequeueExpiredAsync(string jobId, long now)
+    private async Task RequeueExpiredAsync(string jobId)
     {
         var outcome = (int)await Database.ScriptEvaluateAsync(
             QueueScripts.RequeueExpired,
             [
                 _keys.Processing, _keys.Leases, IngestQueueKeys.Job(jobId), IngestQueueKeys.Payload(jobId), _keys.QueuedBytes,
-                _keys.Ready, _keys.DeadLetters,
+                _keys.Ready, _keys.DeadLetters, _keys.Retained,
             ],
             [
-                jobId, now, _options.MaxAttempts, RetentionSeconds, DeadLetterLastIndex, IngestQueueKeys.JobChannel(jobId),
-                _keys.WakeChannel, ExpiredLeaseError,
+                jobId, _options.MaxLeaseExpiries, RetentionSeconds, DeadLetterLastIndex, IngestQueueKeys.JobChannel(jobId),
+                _keys.WakeChannel, ExpiredLeaseError, PayloadRetentionMilliseconds,
             ]);
         switch (outcome)
         {
@@ -289,11 +452,23 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
                 LogLeaseExpiredRequeued(jobId);
                 break;
             case 2:
-                LogDeadLettered(jobId, _options.MaxAttempts, permanent: false, ExpiredLeaseError);
+                LogDeadLettered(jobId, _options.MaxLeaseExpiries, FailureKind.Transient, ExpiredLeaseError);
                 break;
             case -1:
                 LogOrphanDropped(jobId);
                 break;
+        }
+    }
+
+    private async Task ReleaseRetainedAsync(string jobId)
+    {
+        var released = (int)await Database.ScriptEvaluateAsync(
+            QueueScripts.ReleaseRetained,
+            [_keys.Retained, IngestQueueKeys.Payload(jobId), _keys.QueuedBytes, IngestQueueKeys.Job(jobId)],
+            [jobId, IngestQueueKeys.JobChannel(jobId)]) == 1;
+        if (released)
+        {
+            LogRetainedPayloadReleased(jobId);
         }
     }
 }

@@ -1,4 +1,4 @@
 namespace RagApp.Gateway.Apis;
 
-/// <summary>The health of one dependency in <see cref="HealthReportResponse"/>.</summary>
-public sealed record DependencyHealth(string Status, string? Description, double DurationMs);
+/// <summary>The health of one dependency in <see cref="HealthReportResponse"/>, with the figures its check reported.</summary>
+public sealed record DependencyHealth(string Status, string? Description, double DurationMs, IReadOnlyDictionary<string, object>? Data = null);

@@ -39,9 +39,10 @@ public static class DocumentsApi
 
         api.MapDelete("/{id}", DeleteAsync)
             .WithName("DeleteDocument")
-            .WithSummary("Removes a document and every chunk of it from the index.")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Queues the removal of a document and every chunk of it, ordered with the document's uploads: the newest submission wins.")
+            .Produces<DocumentAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return app;
     }
@@ -122,16 +123,38 @@ public static class DocumentsApi
         }
     }
 
-    private static async Task<IResult> DeleteAsync(string id, IndexService.IndexServiceClient index, CancellationToken cancellationToken)
+    /// <summary>
+    /// A delete goes through the queue like an upload, so that it is ordered with the document's other submissions: a
+    /// delete issued while an upload of the document is queued or running wins over it, whichever job finishes last.
+    /// </summary>
+    private static async Task<IResult> DeleteAsync(
+        string id, IndexService.IndexServiceClient index, DocumentSubmitter submitter, CancellationToken cancellationToken)
     {
+        if (!DocumentIds.IsValid(id))
+        {
+            return ProblemResults.NotFound("document", id);
+        }
+
+        // Asked before queuing: a document the queue has never seen may still be in the index (its Redis was replaced).
+        bool? indexed;
         try
         {
-            var result = await index.DeleteDocumentAsync(new DeleteDocumentRequest { DocumentId = id }, cancellationToken: cancellationToken);
-            return result.Deleted ? TypedResults.NoContent() : ProblemResults.NotFound("document", id);
+            await index.GetDocumentAsync(new GetDocumentRequest { DocumentId = id }, cancellationToken: cancellationToken);
+            indexed = true;
         }
-        catch (RpcException exception)
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
         {
-            return RagProblems.From(exception, "id");
+            indexed = false;
         }
+        catch (RpcException exception) when (exception.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+        {
+            // Deleting must not wait for RagApp.Rag: the queue holds the delete until the index can take it.
+            indexed = null;
+        }
+
+        var accepted = await submitter.SubmitDeleteAsync(id, indexed, cancellationToken);
+        return accepted is null
+            ? ProblemResults.NotFound("document", id)
+            : TypedResults.Accepted($"/api/v1/jobs/{accepted.JobId}", accepted);
     }
 }

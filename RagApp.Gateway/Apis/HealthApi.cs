@@ -13,7 +13,7 @@ public static class HealthApi
         app.MapGet("/api/v1/health", GetHealthAsync)
             .WithName("GetHealth")
             .WithTags("Health")
-            .WithSummary("Reports whether the gateway and each of its dependencies (redis, rag) are healthy.")
+            .WithSummary("Reports whether the gateway and each of its dependencies (redis, rag, ingest workers) are healthy: 200 when healthy or degraded, 503 when unhealthy.")
             .Produces<HealthReportResponse>(StatusCodes.Status200OK)
             .Produces<HealthReportResponse>(StatusCodes.Status503ServiceUnavailable);
         return app;
@@ -25,8 +25,9 @@ public static class HealthApi
             registration => registration.Tags.Contains(DependencyTag), cancellationToken);
 
         var response = HealthReportResponse.From(report);
+        // Degraded still serves: uploads are accepted and kept while no worker takes them, and the body says so.
         return Results.Json(
             response,
-            statusCode: report.Status == HealthStatus.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            statusCode: report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }
 }

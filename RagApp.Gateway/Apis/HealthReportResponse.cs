@@ -12,7 +12,8 @@ public sealed record HealthReportResponse(string Status, IReadOnlyDictionary<str
             entry => new DependencyHealth(
                 ToText(entry.Value.Status),
                 entry.Value.Description,
-                Math.Round(entry.Value.Duration.TotalMilliseconds, 1))));
+                Math.Round(entry.Value.Duration.TotalMilliseconds, 1),
+                entry.Value.Data.Count > 0 ? entry.Value.Data : null)));
 
     private static string ToText(HealthStatus status) => status switch
     {

@@ -13,9 +13,21 @@ public static class JobsApi
 
         api.MapGet("/{id}", GetAsync)
             .WithName("GetJob")
-            .WithSummary("The status of an ingest job: queued, processing, succeeded, unchanged or failed.")
+            .WithSummary("The status of an ingest job: queued, processing, succeeded, unchanged, superseded or failed.")
             .Produces<JobStatusResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/{id}/retry", RetryAsync)
+            .WithName("RetryJob")
+            .WithSummary("Queues a failed (dead-lettered) job again, with its original document version.")
+            .Produces<JobStatusResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        api.MapPost("/retry-failed", RetryFailedAsync)
+            .WithName("RetryFailedJobs")
+            .WithSummary("Queues every retryable failed job again.")
+            .Produces<RetryFailedResponse>();
 
         api.MapGet("/{id}/events", StreamAsync)
             .WithName("StreamJobEvents")
@@ -30,6 +42,37 @@ public static class JobsApi
     {
         var status = await jobs.GetAsync(id, cancellationToken);
         return status is null ? ProblemResults.NotFound("job", id) : TypedResults.Ok(JobStatusResponse.From(status));
+    }
+
+    private static async Task<IResult> RetryAsync(string id, IIngestQueue queue, IJobStatusStore jobs, CancellationToken cancellationToken)
+    {
+        var outcome = await queue.RetryAsync(id, cancellationToken);
+        if (outcome == RetryOutcome.NotFound)
+        {
+            return ProblemResults.NotFound("job", id);
+        }
+
+        var status = await jobs.GetAsync(id, cancellationToken);
+        return outcome switch
+        {
+            RetryOutcome.Requeued when status is not null => TypedResults.Accepted($"/api/v1/jobs/{id}", JobStatusResponse.From(status)),
+            RetryOutcome.NotFailed => TypedResults.Problem(
+                detail: $"Job '{id}' is {status?.State.ToString().ToLowerInvariant() ?? "gone"}; only failed jobs can be retried.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The job has not failed."),
+            _ => TypedResults.Problem(
+                detail: status?.Error is { } error
+                    ? $"Job '{id}' cannot run again: its document was rejected ({error}) or its payload was released. Upload the document again."
+                    : $"Job '{id}' cannot run again; upload the document again.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The job cannot be retried."),
+        };
+    }
+
+    private static async Task<RetryFailedResponse> RetryFailedAsync(IIngestQueue queue, CancellationToken cancellationToken)
+    {
+        var result = await queue.RetryFailedAsync(cancellationToken);
+        return new RetryFailedResponse(result.Requeued, result.NotRetryable);
     }
 
     private static async Task<IResult> StreamAsync(string id, IJobStatusStore jobs, CancellationToken cancellationToken)

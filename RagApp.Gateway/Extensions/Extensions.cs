@@ -36,6 +36,7 @@ internal static class Extensions
 
         builder.Services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>("redis", tags: [HealthApi.DependencyTag])
-            .AddCheck<GrpcServiceHealthCheck>("rag", tags: [HealthApi.DependencyTag]);
+            .AddCheck<GrpcServiceHealthCheck>("rag", tags: [HealthApi.DependencyTag])
+            .AddCheck<IngestQueueHealthCheck>("ingest", tags: [HealthApi.DependencyTag]);
     }
 }

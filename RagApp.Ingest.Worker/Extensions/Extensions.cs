@@ -37,6 +37,7 @@ internal static class Extensions
         services.AddHostedService(provider => provider.GetRequiredService<EmbeddingBatcher>());
         services.AddSingleton<ChunkEmbedder>();
         services.AddSingleton<IndexWriter>();
+        services.AddSingleton<IndexAvailability>();
         services.AddSingleton<IngestJobProcessor>();
         services.AddHostedService<IngestWorker>();
         services.AddHostedService<QueueDepthSampler>();

@@ -12,7 +12,9 @@ namespace RagApp.Ingest.Worker.Ingestion;
 
 /// <summary>
 /// One job, start to end: extract → chunk → (skip if unchanged) → embed, from cache where possible →
-/// replace the document's chunks in the index. Idempotent: running it twice leaves the same index.
+/// replace the document's chunks in the index; or, for a delete, remove the document. Every index write carries the
+/// submission's version, so a job overtaken by a newer submission of its document ends <see cref="JobState.Superseded"/>
+/// and changes nothing. Idempotent: running it twice leaves the same index.
 /// </summary>
 internal sealed partial class IngestJobProcessor(
     DocumentExtractor extractor,
@@ -24,6 +26,11 @@ internal sealed partial class IngestJobProcessor(
     public async Task<JobResult> ProcessAsync(LeasedJob lease, CancellationToken cancellationToken)
     {
         var job = lease.Job;
+        if (job.Kind == JobKind.Delete)
+        {
+            return await DeleteAsync(job, cancellationToken);
+        }
+
         if (!DocumentFormats.TryFromContentType(job.ContentType, out var format))
         {
             throw new DocumentRejectedException($"The content type '{job.ContentType}' is not supported.");
@@ -53,17 +60,43 @@ internal sealed partial class IngestJobProcessor(
             EmbeddingModel = embedder.ModelId,
             EmbeddingDimensions = embedder.Dimensions,
             ChunkCount = chunks.Count,
+            Version = job.DocumentVersion,
         };
         foreach (var (key, value) in job.Metadata)
         {
             header.Metadata[key] = value;
         }
 
-        var existing = await index.FindAsync(job.DocumentId, cancellationToken);
-        if (existing is not null && IsUnchanged(existing, header))
+        if (await index.FindAsync(job.DocumentId, cancellationToken) is { } existing)
         {
-            LogUnchanged(logger, job.JobId, job.DocumentId);
-            return new JobResult(JobState.Unchanged, existing.ChunkCount);
+            if (existing.Version > job.DocumentVersion)
+            {
+                LogSuperseded(logger, job.JobId, job.DocumentId, job.DocumentVersion, existing.Version);
+                return new JobResult(JobState.Superseded, 0);
+            }
+
+            if (IsUnchanged(existing, header))
+            {
+                if (existing.Version == job.DocumentVersion && job.DocumentVersion != 0)
+                {
+                    // An earlier attempt of this very job wrote it, then could not report back (a crash, a lost reply).
+                    LogAlreadyIndexed(logger, job.JobId, job.DocumentId, job.DocumentVersion);
+                    return new JobResult(JobState.Succeeded, existing.ChunkCount);
+                }
+
+                var kept = await index.KeepChunksAsync(header, cancellationToken);
+                switch (kept.Outcome)
+                {
+                    case IndexWriteOutcome.Written:
+                        LogUnchanged(logger, job.JobId, job.DocumentId);
+                        return new JobResult(JobState.Unchanged, existing.ChunkCount);
+                    case IndexWriteOutcome.Superseded:
+                        LogSuperseded(logger, job.JobId, job.DocumentId, job.DocumentVersion, kept.CurrentVersion);
+                        return new JobResult(JobState.Superseded, 0);
+                }
+
+                // The content changed or went away between the lookup and the write: index it in full.
+            }
         }
 
         ChunkEmbeddings embeddings;
@@ -96,11 +129,30 @@ internal sealed partial class IngestJobProcessor(
                 records[i] = record;
             }
 
-            await index.ReplaceAsync(header, records, cancellationToken);
+            var written = await index.ReplaceAsync(header, records, cancellationToken);
+            if (written.Outcome == IndexWriteOutcome.Superseded)
+            {
+                LogSuperseded(logger, job.JobId, job.DocumentId, job.DocumentVersion, written.CurrentVersion);
+                return new JobResult(JobState.Superseded, 0, embeddings.Embedded, embeddings.FromCache);
+            }
         }
 
         LogIndexed(logger, job.JobId, job.DocumentId, chunks.Count, embeddings.Embedded, embeddings.FromCache);
         return new JobResult(JobState.Succeeded, chunks.Count, embeddings.Embedded, embeddings.FromCache);
+    }
+
+    private async Task<JobResult> DeleteAsync(IngestJob job, CancellationToken cancellationToken)
+    {
+        using var activity = StartStep("ingest.delete");
+        var deleted = await index.DeleteAsync(job.DocumentId, job.DocumentVersion, cancellationToken);
+        if (deleted.Outcome == IndexWriteOutcome.Superseded)
+        {
+            LogSuperseded(logger, job.JobId, job.DocumentId, job.DocumentVersion, deleted.CurrentVersion);
+            return new JobResult(JobState.Superseded, 0);
+        }
+
+        LogDeleted(logger, job.JobId, job.DocumentId, job.DocumentVersion);
+        return new JobResult(JobState.Succeeded, 0);
     }
 
     /// <summary>Same text, same description, same model and chunking: nothing to re-embed or rewrite.</summary>
@@ -118,6 +170,15 @@ internal sealed partial class IngestJobProcessor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: document {DocumentId} is unchanged")]
     private static partial void LogUnchanged(ILogger logger, string jobId, string documentId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: document {DocumentId} version {Version} is superseded by version {CurrentVersion} in the index; nothing written")]
+    private static partial void LogSuperseded(ILogger logger, string jobId, string documentId, long version, long currentVersion);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: document {DocumentId} version {Version} was already indexed by an earlier attempt")]
+    private static partial void LogAlreadyIndexed(ILogger logger, string jobId, string documentId, long version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: deleted document {DocumentId} at version {Version}")]
+    private static partial void LogDeleted(ILogger logger, string jobId, string documentId, long version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: indexed document {DocumentId} as {ChunkCount} chunks ({Embedded} embedded, {Cached} from cache)")]
     private static partial void LogIndexed(ILogger logger, string jobId, string documentId, int chunkCount, int embedded, int cached);

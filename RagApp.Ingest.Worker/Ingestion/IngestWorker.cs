@@ -1,8 +1,10 @@
+using System.ClientModel;
 using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RagApp.Core.Queue;
 using RagApp.Ingest.Worker.Extraction;
+using RagApp.Ingest.Worker.Indexing;
 using RagApp.Ingest.Worker.Telemetry;
 
 namespace RagApp.Ingest.Worker.Ingestion;
@@ -10,7 +12,8 @@ namespace RagApp.Ingest.Worker.Ingestion;
 /// <summary>
 /// Takes jobs from the queue and runs them, <see cref="IngestWorkerOptions.Concurrency"/> at a time. A
 /// job's lease is renewed while it runs; if this process dies, the lease expires and another worker
-/// (or this one, restarted) takes the job again. Several replicas share one queue.
+/// (or this one, restarted) takes the job again; if it stops cleanly, it hands its unfinished jobs back at once.
+/// Several replicas share one queue; each says it is alive with a heartbeat, which the gateway's health reads.
 /// </summary>
 /// <remarks>
 /// One loop leases for the whole replica, and only when a slot is free: idle slots do not each poll the queue, and
@@ -20,6 +23,7 @@ namespace RagApp.Ingest.Worker.Ingestion;
 internal sealed partial class IngestWorker(
     IIngestQueue queue,
     IngestJobProcessor processor,
+    IndexAvailability index,
     IngestTelemetry telemetry,
     IOptions<IngestWorkerOptions> options,
     IOptions<IngestQueueOptions> queueOptions,
@@ -39,6 +43,7 @@ internal sealed partial class IngestWorker(
     {
         var concurrency = options.Value.Concurrency;
         using var freeSlots = new SemaphoreSlim(concurrency, concurrency);
+        var heartbeat = BeatAsync(stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -72,10 +77,46 @@ internal sealed partial class IngestWorker(
             // Stopping: the jobs in flight see the same token and leave their jobs for redelivery.
         }
 
-        // Every slot back means every job has ended (or been left for redelivery).
+        // Every slot back means every job has ended (or been handed back).
         for (var slot = 0; slot < concurrency; slot++)
         {
             await freeSlots.WaitAsync(CancellationToken.None);
+        }
+
+        await heartbeat;
+        try
+        {
+            await queue.RemoveConsumerAsync(_consumerId, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Health forgets a silent consumer after its timeout anyway.
+            LogQueueUnavailable(logger, exception.Message);
+        }
+    }
+
+    /// <summary>Tells the queue (and through it, health) that this replica is alive, until it stops.</summary>
+    private async Task BeatAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(queueOptions.Value.HeartbeatInterval, timeProvider);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await queue.HeartbeatAsync(_consumerId, stoppingToken);
+                }
+                catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+                {
+                    LogQueueUnavailable(logger, exception.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
         }
     }
 
@@ -91,7 +132,16 @@ internal sealed partial class IngestWorker(
                 await _jobEnded.WaitAsync(ErrorBackoff, stoppingToken);
             }
 
-            return await queue.LeaseAsync(_consumerId, options.Value.LeaseWait, stoppingToken);
+            await index.WaitUntilAvailableAsync(stoppingToken);
+            var lease = await queue.LeaseAsync(_consumerId, options.Value.LeaseWait, stoppingToken);
+            if (lease is not null && index.IsUnavailable)
+            {
+                // The index went away while this call waited for a job: hand it back rather than fail it once more.
+                await queue.ReleaseAsync(lease, CancellationToken.None);
+                return null;
+            }
+
+            return lease;
         }
         catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
         {
@@ -136,21 +186,51 @@ internal sealed partial class IngestWorker(
                 ? result.Outcome == JobState.Unchanged ? "unchanged" : "succeeded"
                 : "lease_lost";
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || leaseLost)
+        catch (Exception exception) when (leaseLost && IsCancellation(exception))
         {
-            // Not a failure of the job: its lease expires (or expired) and it is delivered again.
-            LogAbandoned(logger, job.JobId, leaseLost ? "its lease was lost" : "the worker is stopping");
+            // Not a failure of the job: someone else holds it now.
+            LogAbandoned(logger, job.JobId, "its lease was lost");
             outcomeTag = "abandoned";
+        }
+        catch (Exception exception) when (stoppingToken.IsCancellationRequested && IsCancellation(exception))
+        {
+            // Not a failure of the job either: hand it back so that the next worker need not wait for the lease to expire.
+            LogAbandoned(logger, job.JobId, "the worker is stopping");
+            await queue.ReleaseAsync(lease, CancellationToken.None);
+            outcomeTag = "released";
         }
         catch (Exception exception)
         {
-            var permanent = IsPermanent(exception);
+            var kind = Classify(exception);
             var message = Describe(exception);
-            LogFailed(logger, job.JobId, job.DocumentId, lease.Attempt, permanent, message);
+            switch (kind)
+            {
+                case FailureKind.Transient:
+                    // Not the document's fault as far as we know: most likely a bug of ours, so keep the stack trace.
+                    LogFailedUnexpectedly(logger, exception, job.JobId, job.DocumentId, lease.Attempt, message);
+                    break;
+                case FailureKind.DependencyUnavailable:
+                    LogDeferred(logger, job.JobId, job.DocumentId, lease.Attempt, message);
+                    if (exception is RpcException)
+                    {
+                        index.ReportUnavailable(message);
+                    }
+
+                    break;
+                default:
+                    LogRejected(logger, job.JobId, job.DocumentId, lease.Attempt, message);
+                    break;
+            }
+
             activity?.SetStatus(ActivityStatusCode.Error, message);
-            outcomeTag = !await queue.FailAsync(lease, message, permanent, CancellationToken.None)
+            outcomeTag = !await queue.FailAsync(lease, message, kind, CancellationToken.None)
                 ? "lease_lost"
-                : permanent || lease.Attempt >= queueOptions.Value.MaxAttempts ? "failed" : "retried";
+                : kind switch
+                {
+                    FailureKind.Permanent => "failed",
+                    FailureKind.DependencyUnavailable => "deferred",
+                    _ => "retried",
+                };
         }
         finally
         {
@@ -210,18 +290,34 @@ internal sealed partial class IngestWorker(
         return activity;
     }
 
-    /// <summary>Retrying cannot fix bad content or a request the index refuses; it can fix an outage.</summary>
-    private static bool IsPermanent(Exception exception) => exception switch
+    /// <summary>
+    /// Retrying cannot fix bad content or a request the index refuses (permanent); an outage is not the document's
+    /// fault and must not use up its attempts (dependency unavailable); anything else is unexpected (transient).
+    /// </summary>
+    private static FailureKind Classify(Exception exception) => exception switch
     {
-        DocumentRejectedException => true,
-        RpcException { StatusCode: StatusCode.InvalidArgument or StatusCode.FailedPrecondition } => true,
-        _ => false,
+        DocumentRejectedException => FailureKind.Permanent,
+        RpcException { StatusCode: StatusCode.InvalidArgument or StatusCode.FailedPrecondition } => FailureKind.Permanent,
+        // Cancelled here is the index call's own deadline (a stopping worker is handled before): RagApp.Rag hung or is
+        // overloaded.
+        RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled
+            or StatusCode.ResourceExhausted } => FailureKind.DependencyUnavailable,
+        // The embedding cache's Redis, or a hosted embedding model that is down, throttling or failing on its side.
+        StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException => FailureKind.DependencyUnavailable,
+        HttpRequestException => FailureKind.DependencyUnavailable,
+        ClientResultException { Status: 0 or 408 or 429 or >= 500 } => FailureKind.DependencyUnavailable,
+        _ => FailureKind.Transient,
     };
+
+    private static bool IsCancellation(Exception exception) =>
+        exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled };
 
     private static string Describe(Exception exception) => exception switch
     {
         DocumentRejectedException rejected => rejected.Message,
-        RpcException rpc => $"The index refused the document: {rpc.Status.Detail} ({rpc.StatusCode})",
+        RpcException { StatusCode: StatusCode.InvalidArgument or StatusCode.FailedPrecondition } rpc =>
+            $"The index refused the document: {rpc.Status.Detail} ({rpc.StatusCode})",
+        RpcException rpc => $"RagApp.Rag did not answer: {rpc.Status.Detail} ({rpc.StatusCode})",
         _ => $"{exception.GetType().Name}: {exception.Message}",
     };
 
@@ -240,8 +336,14 @@ internal sealed partial class IngestWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} left for redelivery: {Reason}")]
     private static partial void LogAbandoned(ILogger logger, string jobId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} (document {DocumentId}, attempt {Attempt}) failed; permanent: {Permanent}. {Error}")]
-    private static partial void LogFailed(ILogger logger, string jobId, string documentId, int attempt, bool permanent, string error);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} (document {DocumentId}, attempt {Attempt}) failed unexpectedly; it will be retried. {Error}")]
+    private static partial void LogFailedUnexpectedly(ILogger logger, Exception exception, string jobId, string documentId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} (document {DocumentId}, attempt {Attempt}) waits for a dependency: {Error}")]
+    private static partial void LogDeferred(ILogger logger, string jobId, string documentId, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} (document {DocumentId}, attempt {Attempt}) rejected: {Error}")]
+    private static partial void LogRejected(ILogger logger, string jobId, string documentId, int attempt, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the lease of job {JobId}: {Reason}")]
     private static partial void LogRenewFailed(ILogger logger, string jobId, string reason);

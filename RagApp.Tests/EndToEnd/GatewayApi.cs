@@ -9,7 +9,7 @@ public sealed class GatewayApi(HttpClient client)
 {
     public static readonly TimeSpan JobPatience = TimeSpan.FromMinutes(4);
 
-    private static readonly string[] TerminalStates = ["succeeded", "unchanged", "failed"];
+    private static readonly string[] TerminalStates = ["succeeded", "unchanged", "superseded", "failed"];
 
     public HttpClient Client => client;
 

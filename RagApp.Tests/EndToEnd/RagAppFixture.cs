@@ -89,7 +89,14 @@ public abstract class RagAppFixture : IAsyncLifetime
         _logs = new ResourceLogRecorder(_app, GetType().Name, Resources);
         foreach (var resource in Resources)
         {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+            try
+            {
+                await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{resource} was not healthy within {StartTimeout.TotalMinutes:F0} minutes of starting the application.");
+            }
         }
     }
 
@@ -112,6 +119,81 @@ public abstract class RagAppFixture : IAsyncLifetime
 
     public Task<ExecuteCommandResult> ExecuteCommandAsync(string resource, string command, CancellationToken cancellationToken) =>
         App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, cancellationToken);
+
+    /// <summary>The bound on waiting for a resource to stop, or to start and report healthy (a failure, never a speed goal).</summary>
+    public static readonly TimeSpan ResourcePatience = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Stops a resource and waits until it has stopped. The stop command returns as soon as the orchestrator took the
+    /// request; starting again before the resource is down fails ("resource is being deleted").
+    /// </summary>
+    public async Task StopResourceAsync(string resource, CancellationToken cancellationToken)
+    {
+        var stop = await ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cancellationToken);
+        Assert.True(stop.Success, $"stopping {resource}: {stop.Message}");
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(ResourcePatience);
+        try
+        {
+            await App.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates, patience.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{resource} did not stop within {ResourcePatience.TotalSeconds:F0} s (state: {StateOf(resource)}).");
+        }
+    }
+
+    /// <summary>
+    /// Starts a stopped resource and waits until it is running and healthy. A start that the orchestrator refuses while
+    /// it is still tearing the last run down is tried again, within the same bound.
+    /// </summary>
+    public async Task StartResourceAsync(string resource, CancellationToken cancellationToken)
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(ResourcePatience);
+        try
+        {
+            while (true)
+            {
+                var start = await ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, patience.Token);
+                if (start.Success)
+                {
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(500), patience.Token);
+            }
+
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, patience.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{resource} did not start and report healthy within {ResourcePatience.TotalSeconds:F0} s (state: {StateOf(resource)}).");
+        }
+    }
+
+    /// <summary>Waits (bounded) until every resource of the application is running and healthy again.</summary>
+    public async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
+    {
+        foreach (var resource in Resources)
+        {
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            patience.CancelAfter(ResourcePatience);
+            try
+            {
+                await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, patience.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{resource} is not healthy after {ResourcePatience.TotalSeconds:F0} s (state: {StateOf(resource)}).");
+            }
+        }
+    }
+
+    private string StateOf(string resource) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var state)
+            ? $"{state.Snapshot.State?.Text ?? "none"}, health {state.Snapshot.HealthStatus?.ToString() ?? "unknown"}"
+            : "unknown";
 
     public async ValueTask DisposeAsync()
     {

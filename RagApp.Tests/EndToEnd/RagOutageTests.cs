@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json;
-using Aspire.Hosting.ApplicationModel;
+using RagApp.Tests.Support;
 
 namespace RagApp.Tests.EndToEnd;
 
+/// <summary>RagApp.Rag going away and coming back: visible in health, and no accepted upload is lost or failed for it.</summary>
 [Collection(GarnetAppCollection.Name)]
 public sealed class RagOutageTests(GarnetAppFixture fixture)
 {
@@ -15,44 +16,61 @@ public sealed class RagOutageTests(GarnetAppFixture fixture)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var client = fixture.CreateGatewayClient();
 
-        var stop = await fixture.ExecuteCommandAsync("rag", KnownResourceCommands.StopCommand, cancellationToken);
-        Assert.True(stop.Success, stop.Message);
+        await fixture.StopResourceAsync("rag", cancellationToken);
         try
         {
-            var (status, ragStatus) = await PollHealthAsync(client, HttpStatusCode.ServiceUnavailable, cancellationToken);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-            Assert.Equal("unhealthy", ragStatus);
+            var (status, rag) = await Eventually.MatchAsync(
+                () => ReadHealthAsync(client, cancellationToken), health => health.Status == HttpStatusCode.ServiceUnavailable,
+                "the gateway to report rag down", Patience, cancellationToken, TimeSpan.FromMilliseconds(500));
+            Assert.Equal("unhealthy", rag);
         }
         finally
         {
-            var start = await fixture.ExecuteCommandAsync("rag", KnownResourceCommands.StartCommand, cancellationToken);
-            Assert.True(start.Success, start.Message);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(Patience);
-            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("rag", timeout.Token);
+            await fixture.StartResourceAsync("rag", cancellationToken);
         }
 
-        var (recovered, ragRecovered) = await PollHealthAsync(client, HttpStatusCode.OK, cancellationToken);
-        Assert.Equal(HttpStatusCode.OK, recovered);
+        var (_, ragRecovered) = await Eventually.MatchAsync(
+            () => ReadHealthAsync(client, cancellationToken), health => health.Status == HttpStatusCode.OK,
+            "the gateway to report rag back", Patience, cancellationToken, TimeSpan.FromMilliseconds(500));
         Assert.Equal("healthy", ragRecovered);
     }
 
-    /// <summary>Polls the gateway's health until it answers <paramref name="wanted"/> or patience runs out.</summary>
-    private static async Task<(HttpStatusCode Status, string? Rag)> PollHealthAsync(
-        HttpClient client, HttpStatusCode wanted, CancellationToken cancellationToken)
+    [Fact]
+    public async Task UploadDuringARagOutage_WaitsWithoutUsingUpAttempts_AndSucceedsWhenRagIsBack()
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            using var response = await client.GetAsync("/api/v1/health", cancellationToken);
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            var rag = body.RootElement.GetProperty("dependencies").GetProperty("rag").GetProperty("status").GetString();
-            if (response.StatusCode == wanted || DateTime.UtcNow > deadline)
-            {
-                return (response.StatusCode, rag);
-            }
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var api = fixture.CreateGatewayApi();
 
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        await fixture.StopResourceAsync("rag", cancellationToken);
+        string jobId;
+        JsonElement waiting;
+        try
+        {
+            var accepted = await api.UploadTextAsync(IngestionTests<GarnetAppFixture>.Paragraph(2000, 700), "Outage", "e2e-outage", cancellationToken: cancellationToken);
+            jobId = accepted.GetProperty("job_id").GetString()!;
+            // The worker finds RagApp.Rag unreachable, hands the job back and waits for it: the job is not failed.
+            waiting = await Eventually.MatchAsync(
+                () => api.GetJobAsync(jobId, cancellationToken),
+                job => job.GetProperty("error").ValueKind == JsonValueKind.String,
+                "the worker to find RagApp.Rag unreachable", Patience, cancellationToken, TimeSpan.FromMilliseconds(250));
         }
+        finally
+        {
+            await fixture.StartResourceAsync("rag", cancellationToken);
+        }
+
+        var job = await api.WaitForJobAsync(jobId, cancellationToken);
+
+        Assert.Equal(("queued", false), (waiting.GetProperty("status").GetString(), waiting.GetProperty("dead_lettered").GetBoolean()));
+        Assert.Contains("RagApp.Rag", waiting.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("succeeded", job.GetProperty("status").GetString());
+        Assert.Equal(200, (await api.GetDocumentAsync("e2e-outage", cancellationToken)).Status);
+    }
+
+    private static async Task<(HttpStatusCode Status, string? Rag)> ReadHealthAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        using var response = await client.GetAsync("/api/v1/health", cancellationToken);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        return (response.StatusCode, body.RootElement.GetProperty("dependencies").GetProperty("rag").GetProperty("status").GetString());
     }
 }

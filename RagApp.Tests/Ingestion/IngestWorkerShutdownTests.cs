@@ -33,12 +33,11 @@ public sealed class IngestWorkerShutdownTests(GarnetQueueServerFixture server) :
         var batcher = host.Services.GetRequiredService<EmbeddingBatcher>();
 
         await host.StartAsync(cancellationToken);
-        // The lease loop has run once it listens on the queue's wake channel (on a busy machine that can take a
-        // while); a few lease rounds later it holds a slot while it waits for a job.
+        // The lease loop listens on the queue's wake channel from its first lease call on (on a busy machine that can
+        // take a while): from then on it holds a slot while it waits for a job, which is what stopping must give back.
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         patience.CancelAfter(TimeSpan.FromSeconds(60)); // a bound against hanging, not a speed goal
         await WaitForWakeListenerAsync(patience.Token);
-        await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
         await host.StopAsync(patience.Token);
 
         Assert.NotNull(worker.ExecuteTask);

@@ -70,7 +70,7 @@ public sealed class GarnetStorageTierTests : IAsyncLifetime
         var enqueueTime = Stopwatch.StartNew();
         while (true)
         {
-            var job = TestJobs.Create(TimeProvider.System, jobId: enqueued.ToString("D6", CultureInfo.InvariantCulture));
+            var job = TestJobs.Create(jobId: enqueued.ToString("D6", CultureInfo.InvariantCulture));
             try
             {
                 await queue.EnqueueAsync(job, TestJobs.Payload(SizeOf(enqueued), seed: enqueued), cancellation);

@@ -23,13 +23,13 @@ public sealed class IngestQueueRegistrationTests(GarnetQueueServerFixture server
         var options = provider.GetRequiredService<IOptions<IngestQueueOptions>>().Value;
         var queue = provider.GetRequiredService<IIngestQueue>();
         var statuses = provider.GetRequiredService<IJobStatusStore>();
-        var job = TestJobs.Create(TimeProvider.System);
+        var job = TestJobs.Create();
         await queue.EnqueueAsync(job, new byte[16], TestContext.Current.CancellationToken);
 
         Assert.Equal((2048L, TimeSpan.FromSeconds(30)), (options.MaxQueuedBytes, options.LeaseDuration));
         Assert.Same(queue, provider.GetRequiredService<IIngestQueue>());
         Assert.Equal(JobState.Queued, (await statuses.GetAsync(job.JobId, TestContext.Current.CancellationToken))?.State);
-        await Assert.ThrowsAsync<QueueFullException>(() => queue.EnqueueAsync(TestJobs.Create(TimeProvider.System), new byte[2040], TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<QueueFullException>(() => queue.EnqueueAsync(TestJobs.Create(), new byte[2040], TestContext.Current.CancellationToken));
     }
 
     [Theory]
