@@ -6,7 +6,8 @@ namespace RagApp.Ingest.Worker.Embedding;
 /// <summary>
 /// Vectors for a document's chunks: from the embedding cache where the same text was embedded before
 /// by the same model, from the model otherwise. This is what makes re-ingesting an edited document
-/// cost only the chunks whose text changed.
+/// cost only the chunks whose text changed, and a job cut short by a crash resume where it stopped: each vector is
+/// cached as soon as its model batch is done, not when the whole document is.
 /// </summary>
 internal sealed class ChunkEmbedder(
     IEmbeddingGenerator<string, Embedding<float>> generator,
@@ -42,15 +43,20 @@ internal sealed class ChunkEmbedder(
         telemetry.EmbeddingCacheHits.Add(texts.Count - missing.Count);
         if (missing.Count > 0)
         {
-            var fresh = await batcher.EmbedAsync([.. missing.Select(i => texts[i])], cancellationToken);
-            var entries = new List<(string, ReadOnlyMemory<float>)>(missing.Count);
+            var fresh = batcher.Submit([.. missing.Select(i => texts[i])], cancellationToken);
+            var model = ModelId;
             for (var j = 0; j < missing.Count; j++)
             {
-                vectors[missing[j]] = fresh[j];
-                entries.Add((texts[missing[j]], fresh[j]));
+                var text = texts[missing[j]];
+                _ = fresh[j].ContinueWith(
+                    embedded => cache.Set(model, text, embedded.Result),
+                    CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
-            cache.SetMany(ModelId, entries);
+            for (var j = 0; j < missing.Count; j++)
+            {
+                vectors[missing[j]] = await fresh[j].WaitAsync(cancellationToken);
+            }
         }
 
         return new ChunkEmbeddings(vectors, Embedded: missing.Count, FromCache: texts.Count - missing.Count);

@@ -25,23 +25,26 @@ internal sealed partial class EmbeddingBatcher(
 
     private long _sequence;
 
-    /// <summary>Embeds the texts (in order), sharing model batches with other callers.</summary>
-    public async Task<ReadOnlyMemory<float>[]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues the texts, to share model batches with other callers, and returns one task per text (in order), each
+    /// completing when the model batch that took it is done: a caller can act on each vector as it comes (a long
+    /// document's vectors arrive over many batches).
+    /// </summary>
+    public IReadOnlyList<Task<ReadOnlyMemory<float>>> Submit(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
-        var items = new PendingEmbedding[texts.Count];
+        var results = new Task<ReadOnlyMemory<float>>[texts.Count];
         for (var i = 0; i < texts.Count; i++)
         {
-            items[i] = new PendingEmbedding(texts[i], Interlocked.Increment(ref _sequence), cancellationToken);
-            await _pending.Writer.WriteAsync(items[i], cancellationToken);
+            var item = new PendingEmbedding(texts[i], Interlocked.Increment(ref _sequence), cancellationToken);
+            results[i] = item.Result.Task;
+            if (!_pending.Writer.TryWrite(item))
+            {
+                // Only a stopping batcher refuses (the channel is unbounded).
+                item.Result.TrySetCanceled(cancellationToken.IsCancellationRequested ? cancellationToken : new CancellationToken(canceled: true));
+            }
         }
 
-        var vectors = new ReadOnlyMemory<float>[items.Length];
-        for (var i = 0; i < items.Length; i++)
-        {
-            vectors[i] = await items[i].Result.Task.WaitAsync(cancellationToken);
-        }
-
-        return vectors;
+        return results;
     }
 
     /// <summary>

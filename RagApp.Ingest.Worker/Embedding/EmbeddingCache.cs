@@ -39,21 +39,24 @@ internal sealed class EmbeddingCache(IConnectionMultiplexer redis, IOptions<Embe
     }
 
     /// <summary>
-    /// Stores the vectors without waiting for Redis to answer: the cache is an optimisation, a lost write only means
+    /// Stores the vector without waiting for Redis to answer: the cache is an optimisation, a lost write only means
     /// that text is embedded again some day, and not awaiting 1 reply per chunk saves the worker the CPU the model needs.
     /// </summary>
-    public void SetMany(string model, IReadOnlyList<(string Text, ReadOnlyMemory<float> Vector)> entries)
+    public void Set(string model, string text, ReadOnlyMemory<float> vector)
     {
-        if (!Enabled || entries.Count == 0)
+        if (!Enabled)
         {
             return;
         }
 
-        var database = redis.GetDatabase();
-        var ttl = options.Value.TimeToLive;
-        foreach (var (text, vector) in entries)
+        try
         {
-            database.StringSet(KeyFor(model, text), MemoryMarshal.AsBytes(vector.Span).ToArray(), ttl, flags: CommandFlags.FireAndForget);
+            redis.GetDatabase().StringSet(
+                KeyFor(model, text), MemoryMarshal.AsBytes(vector.Span).ToArray(), options.Value.TimeToLive, flags: CommandFlags.FireAndForget);
+        }
+        catch (RedisConnectionException)
+        {
+            // Redis is away (fail-fast while disconnected): the text is embedded again next time, nothing else is lost.
         }
     }
 }

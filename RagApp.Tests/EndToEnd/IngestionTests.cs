@@ -471,6 +471,18 @@ public abstract class IngestionTests<TFixture>(TFixture fixture) where TFixture 
         var jobId = accepted.GetProperty("job_id").GetString()!;
 
         await api.WaitForJobAsync(jobId, job => job.GetProperty("status").GetString() == "processing", Cancellation);
+        // Stop once some of its model batches are done: their vectors are cached at once, so the next attempt resumes.
+        var cacheKeys = ExpectedChunks(text, "e2e-crash")
+            .Select(chunk => Ingest.Worker.Embedding.EmbeddingCache.KeyFor(Core.Embeddings.MiniLmEmbeddingGenerator.ModelId, $"Big job. {chunk.Text}"))
+            .ToArray();
+        var connectionString = await fixture.App.GetConnectionStringAsync("redis", Cancellation);
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(connectionString!))
+        {
+            await Support.Eventually.UntilAsync(
+                async () => (await Task.WhenAll(cacheKeys.Take(256).Select(key => redis.GetDatabase().KeyExistsAsync(key)))).Any(exists => exists),
+                "the first model batch of the job to be cached", TimeSpan.FromMinutes(2), Cancellation, TimeSpan.FromMilliseconds(100));
+        }
+
         JsonElement whileStopped;
         await fixture.StopResourceAsync("ingest-worker", Cancellation);
         try
@@ -488,6 +500,7 @@ public abstract class IngestionTests<TFixture>(TFixture fixture) where TFixture 
         Assert.Equal("queued", whileStopped.GetProperty("status").GetString());
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
         Assert.True(job.GetProperty("attempts").GetInt32() >= 2, "the job should have been delivered again after the worker stopped");
+        Assert.True(job.GetProperty("cached_chunks").GetInt32() > 0, "the next attempt should have resumed from the vectors cached before the stop");
         var chunks = await ChunksOfAsync("e2e-crash");
         Assert.Equal(job.GetProperty("chunk_count").GetInt32(), chunks.Count);
         Assert.Equal(ExpectedChunks(text, "e2e-crash"), chunks.Select(chunk => (chunk.ChunkId, chunk.Ordinal, chunk.Text)));
