@@ -37,6 +37,12 @@ public static class DocumentsApi
             .Produces<DocumentResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        api.MapGet("/{id}/chunks", GetChunksAsync)
+            .WithName("GetDocumentChunks")
+            .WithSummary("The chunks the index holds for a document, in order: what questions are answered from.")
+            .Produces<DocumentChunks>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         api.MapDelete("/{id}", DeleteAsync)
             .WithName("DeleteDocument")
             .WithSummary("Queues the removal of a document and every chunk of it, ordered with the document's uploads: the newest submission wins.")
@@ -112,6 +118,23 @@ public static class DocumentsApi
         {
             var document = await index.GetDocumentAsync(new GetDocumentRequest { DocumentId = id }, cancellationToken: cancellationToken);
             return TypedResults.Ok(DocumentResponse.From(document));
+        }
+        catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
+        {
+            return ProblemResults.NotFound("document", id);
+        }
+        catch (RpcException exception)
+        {
+            return RagProblems.From(exception, "id");
+        }
+    }
+
+    private static async Task<IResult> GetChunksAsync(string id, IndexService.IndexServiceClient index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await index.GetDocumentChunksAsync(new GetDocumentChunksRequest { DocumentId = id }, cancellationToken: cancellationToken);
+            return TypedResults.Ok(new DocumentChunks(id, [.. response.Chunks.OrderBy(chunk => chunk.Ordinal).Select(DocumentChunk.From)]));
         }
         catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
         {

@@ -42,6 +42,12 @@ public abstract class IngestionTests<TFixture>(TFixture fixture) where TFixture 
         var chunks = await ChunksOfAsync("e2e-text-1");
         Assert.Equal(job.GetProperty("chunk_count").GetInt32(), chunks.Count);
         Assert.Equal(ExpectedChunks(text, "e2e-text-1"), chunks.Select(chunk => (chunk.ChunkId, chunk.Ordinal, chunk.Text)));
+        // What the REST API shows of it is what the index holds, version included.
+        using var listed = await api.Client.GetAsync("/api/v1/documents/e2e-text-1/chunks", Cancellation);
+        var shown = (await GatewayApi.ReadJsonAsync(listed, Cancellation)).GetProperty("chunks").EnumerateArray()
+            .Select(chunk => (chunk.GetProperty("chunk_id").GetString()!, chunk.GetProperty("ordinal").GetInt32(), chunk.GetProperty("text").GetString()!));
+        Assert.Equal(ExpectedChunks(text, "e2e-text-1"), shown);
+        Assert.Equal(accepted.GetProperty("document_version").GetInt64(), document.Value.GetProperty("document_version").GetInt64());
         Assert.True(chunks.Count >= 3, $"expected several chunks of a 2.7k-character text, got {chunks.Count}");
         Assert.All(chunks, chunk => Assert.Equal(384, chunk.Vector.Count));
         Assert.Equal(Enumerable.Range(0, chunks.Count), chunks.Select(chunk => chunk.Ordinal));
