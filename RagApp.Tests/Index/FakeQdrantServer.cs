@@ -6,17 +6,16 @@ namespace RagApp.Tests.Index;
 
 /// <summary>
 /// A stand-in for a Qdrant server at the gRPC border (none can run here): records every request the real
-/// Qdrant.Client sends, keeps the registry collection's points so reads see earlier writes, and answers searches
-/// with canned hits. It checks what we send, not what Qdrant would do with it.
+/// Qdrant.Client sends and keeps the points it is sent, per collection. Point writes, deletes, counts, scrolls and
+/// payload updates apply the filter the store sent (field matches on keywords, integers and keyword lists), so a
+/// test sees what the store's own requests did; searches answer with canned hits. It checks what we send and what
+/// our filters select, not how Qdrant ranks.
 /// </summary>
-internal sealed class FakeQdrantServer(string registryCollection) : CallInvoker
+internal sealed class FakeQdrantServer : CallInvoker
 {
-    private readonly Dictionary<string, PointStruct> _registry = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _collections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedDictionary<string, PointStruct>> _collections = new(StringComparer.Ordinal);
 
     public List<(string Method, IMessage Request)> Calls { get; } = [];
-
-    public ulong ChunkCount { get; set; }
 
     public List<ScoredPoint> DenseHits { get; } = [];
 
@@ -27,7 +26,9 @@ internal sealed class FakeQdrantServer(string registryCollection) : CallInvoker
     public IEnumerable<T> Requests<T>(string method) where T : IMessage =>
         Calls.Where(call => call.Method == method).Select(call => (T)call.Request);
 
-    public void AddRegistryPoint(PointStruct point) => _registry[point.Id.Uuid] = point;
+    /// <summary>The points a collection holds now, by id.</summary>
+    public IReadOnlyDictionary<string, PointStruct> Points(string collection) =>
+        _collections.TryGetValue(collection, out var points) ? points : new SortedDictionary<string, PointStruct>();
 
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
         Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
@@ -53,53 +54,64 @@ internal sealed class FakeQdrantServer(string registryCollection) : CallInvoker
 
     private static PointsOperationResponse Completed() => new() { Result = new UpdateResult { Status = UpdateStatus.Completed } };
 
+    private SortedDictionary<string, PointStruct> Collection(string name) =>
+        _collections.TryGetValue(name, out var points) ? points : throw new InvalidOperationException($"The fake Qdrant has no collection '{name}'.");
+
     private object Respond(string method, IMessage request)
     {
         switch (request)
         {
             case CollectionExistsRequest exists:
-                return new CollectionExistsResponse { Result = new CollectionExists { Exists = _collections.Contains(exists.CollectionName) } };
+                return new CollectionExistsResponse { Result = new CollectionExists { Exists = _collections.ContainsKey(exists.CollectionName) } };
             case CreateCollection create:
-                _collections.Add(create.CollectionName);
+                _collections.Add(create.CollectionName, new SortedDictionary<string, PointStruct>(StringComparer.Ordinal));
                 return new CollectionOperationResponse { Result = true };
             case CreateFieldIndexCollection:
                 return Completed();
             case UpsertPoints upsert:
-                if (upsert.CollectionName == registryCollection)
+                var target = Collection(upsert.CollectionName);
+                foreach (var point in upsert.Points)
                 {
-                    foreach (var point in upsert.Points)
-                    {
-                        _registry[point.Id.Uuid] = point;
-                    }
+                    target[point.Id.Uuid] = point.Clone();
                 }
 
                 return Completed();
             case DeletePoints delete:
-                if (delete.CollectionName == registryCollection && delete.Points.Points is { } ids)
+                var from = Collection(delete.CollectionName);
+                foreach (var id in Select(from, delete.Points).ToList())
                 {
-                    foreach (var id in ids.Ids)
+                    from.Remove(id);
+                }
+
+                return Completed();
+            case SetPayloadPoints setPayload:
+                var within = Collection(setPayload.CollectionName);
+                foreach (var id in Select(within, setPayload.PointsSelector))
+                {
+                    foreach (var (key, value) in setPayload.Payload)
                     {
-                        _registry.Remove(id.Uuid);
+                        within[id].Payload[key] = value.Clone();
                     }
                 }
 
                 return Completed();
             case GetPoints get:
                 var found = new GetResponse();
+                var source = Collection(get.CollectionName);
                 foreach (var id in get.Ids)
                 {
-                    if (get.CollectionName == registryCollection && _registry.TryGetValue(id.Uuid, out var point))
+                    if (source.TryGetValue(id.Uuid, out var point))
                     {
-                        found.Result.Add(new RetrievedPoint { Id = point.Id, Payload = { point.Payload } });
+                        found.Result.Add(Retrieved(point, withVectors: false));
                     }
                 }
 
                 return found;
             case CountPoints count:
-                var counted = count.CollectionName == registryCollection
-                    ? (ulong)_registry.Values.Count(point => point.Payload["kind"].StringValue == "document")
-                    : ChunkCount;
-                return new CountResponse { Result = new CountResult { Count = counted } };
+                var counted = Collection(count.CollectionName).Values.Count(point => Matches(count.Filter, point.Payload));
+                return new CountResponse { Result = new CountResult { Count = (ulong)counted } };
+            case ScrollPoints scroll:
+                return Scroll(scroll);
             case QueryPoints:
                 return new QueryResponse { Result = { FusedHits } };
             case QueryBatchPoints:
@@ -107,5 +119,83 @@ internal sealed class FakeQdrantServer(string registryCollection) : CallInvoker
             default:
                 throw new NotSupportedException($"The fake Qdrant has no answer for {method}.");
         }
+    }
+
+    /// <summary>Points in id order from the offset on, as Qdrant pages them; the next page starts at the first point left out.</summary>
+    private ScrollResponse Scroll(ScrollPoints scroll)
+    {
+        var withVectors = scroll.WithVectors?.SelectorOptionsCase is WithVectorsSelector.SelectorOptionsOneofCase.Include
+            || scroll.WithVectors?.Enable == true;
+        var matching = Collection(scroll.CollectionName)
+            .Where(pair => scroll.Offset is null || string.CompareOrdinal(pair.Key, scroll.Offset.Uuid) >= 0)
+            .Where(pair => Matches(scroll.Filter, pair.Value.Payload))
+            .Take((int)scroll.Limit + 1)
+            .ToList();
+        var response = new ScrollResponse();
+        foreach (var (_, point) in matching.Take((int)scroll.Limit))
+        {
+            response.Result.Add(Retrieved(point, withVectors));
+        }
+
+        if (matching.Count > scroll.Limit)
+        {
+            response.NextPageOffset = matching[^1].Value.Id;
+        }
+
+        return response;
+    }
+
+    private static RetrievedPoint Retrieved(PointStruct point, bool withVectors)
+    {
+        var retrieved = new RetrievedPoint { Id = point.Id, Payload = { point.Payload } };
+        if (withVectors && point.Vectors?.Vectors_ is { } named)
+        {
+            var output = new NamedVectorsOutput();
+            foreach (var (name, vector) in named.Vectors)
+            {
+                if (vector.VectorCase == Vector.VectorOneofCase.Dense)
+                {
+                    output.Vectors[name] = new VectorOutput { Dense = new DenseVector { Data = { vector.Dense.Data } } };
+                }
+            }
+
+            retrieved.Vectors = new VectorsOutput { Vectors = output };
+        }
+
+        return retrieved;
+    }
+
+    private static IEnumerable<string> Select(SortedDictionary<string, PointStruct> points, PointsSelector selector) =>
+        selector.PointsSelectorOneOfCase == PointsSelector.PointsSelectorOneOfOneofCase.Points
+            ? selector.Points.Ids.Select(id => id.Uuid).Where(points.ContainsKey)
+            : points.Where(pair => Matches(selector.Filter, pair.Value.Payload)).Select(pair => pair.Key);
+
+    private static bool Matches(Filter? filter, IDictionary<string, Value> payload) =>
+        filter is null
+        || (filter.Must.All(condition => Matches(condition, payload))
+            && !filter.MustNot.Any(condition => Matches(condition, payload))
+            && (filter.Should.Count == 0 || filter.Should.Any(condition => Matches(condition, payload))));
+
+    private static bool Matches(Condition condition, IDictionary<string, Value> payload)
+    {
+        if (condition.ConditionOneOfCase != Condition.ConditionOneOfOneofCase.Field)
+        {
+            throw new NotSupportedException($"The fake Qdrant cannot evaluate a {condition.ConditionOneOfCase} condition.");
+        }
+
+        var field = condition.Field;
+        if (!payload.TryGetValue(field.Key, out var value))
+        {
+            return false;
+        }
+
+        return field.Match.MatchValueCase switch
+        {
+            Match.MatchValueOneofCase.Keyword => value.KindCase == Value.KindOneofCase.StringValue && value.StringValue == field.Match.Keyword,
+            Match.MatchValueOneofCase.Integer => value.KindCase == Value.KindOneofCase.IntegerValue && value.IntegerValue == field.Match.Integer,
+            Match.MatchValueOneofCase.Boolean => value.KindCase == Value.KindOneofCase.BoolValue && value.BoolValue == field.Match.Boolean,
+            Match.MatchValueOneofCase.Keywords => value.KindCase == Value.KindOneofCase.StringValue && field.Match.Keywords.Strings.Contains(value.StringValue),
+            _ => throw new NotSupportedException($"The fake Qdrant cannot evaluate a {field.Match.MatchValueCase} match."),
+        };
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using RagApp.Core.Documents;
 using RagApp.Core.Grpc.V1;
 using RagApp.Rag.Index.Keywords;
@@ -184,43 +185,60 @@ public sealed class IndexSearchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ConcurrentSearches_DuringWrites_DoNotThrow_AndSeeWholeDocuments()
+    public async Task SearchesRacingReplaces_SeeTheDocumentWholeFromOneReplace_NeverAMixOfTwo()
     {
+        // Every replace of "churn" has another chunk count, and tags its title and every chunk text with its round: a
+        // search that caught a replace half-applied would see chunks of two rounds, or not as many as the document has.
+        const string ChurnId = "churn";
+        const int MaxChunks = 13;
+        // No filter, and every chunk of the index in the answer: whatever of "churn" is visible to a search is seen.
+        var everyChunk = (_documents.Count * 5) + MaxChunks;
+        var dense = new SearchOptions { Mode = SearchMode.Dense };
+        var roundsSeen = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         using var writesDone = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
-        var searches = 0;
         async Task SearchUntilWritesEndAsync(int seed)
         {
             var random = new Random(seed);
             while (!writesDone.IsCancellationRequested)
             {
-                var hits = await _host.Store.SearchAsync(
-                    SyntheticVectors.Unit(random, TestDocument.Dimensions), "flow churn", 10, null, null, CancellationToken);
-                foreach (var hit in hits)
+                var hits = (await _host.Store.SearchAsync(
+                    SyntheticVectors.Unit(random, TestDocument.Dimensions), null, everyChunk, null, dense, CancellationToken))
+                    .Where(hit => hit.Document.DocumentId == ChurnId).ToList();
+                if (hits.Count == 0)
                 {
-                    // A churned document is always seen whole: one replace never shows a chunk of another version.
-                    Assert.Equal(ChunkIds.Create(hit.Document.DocumentId, hit.Chunk.Ordinal), hit.Chunk.ChunkId);
-                    Assert.InRange(hit.Chunk.Ordinal, 0, hit.Document.ChunkCount - 1);
+                    continue; // deleted just now
                 }
 
-                Interlocked.Increment(ref searches);
+                var round = hits[0].Document.Title;
+                Assert.All(hits, hit => Assert.Equal(round, hit.Document.Title));
+                Assert.All(hits, hit => Assert.StartsWith(round + " chunk ", hit.Chunk.Text, StringComparison.Ordinal));
+                Assert.Equal(Enumerable.Range(0, hits[0].Document.ChunkCount), hits.Select(hit => hit.Chunk.Ordinal).Order());
+                roundsSeen.TryAdd(round, true);
             }
         }
 
         var readers = Enumerable.Range(0, 4).Select(seed => Task.Run(() => SearchUntilWritesEndAsync(seed), CancellationToken)).ToArray();
-        for (var round = 0; round < 30; round++)
+        // Replace until the readers have caught the document at many different rounds, so searches demonstrably ran
+        // between (and during) replaces; stop early if a reader failed, bounded in any case.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        var rounds = 0;
+        while (roundsSeen.Count < 25 && !readers.Any(reader => reader.IsCompleted))
         {
-            var size = 1 + (round % 7);
-            await _host.Client.UpsertAsync(TestDocument.Create("churn", _random, [.. Enumerable.Range(0, size).Select(i => $"churn {round} flow {i}")]));
-            if (round % 5 == 4)
+            deadline.Token.ThrowIfCancellationRequested();
+            var texts = Enumerable.Range(0, 1 + (rounds % MaxChunks)).Select(i => $"round {rounds} chunk {i} flow").ToArray();
+            await _host.Client.UpsertAsync(TestDocument.Create(ChurnId, _random, texts) with { Title = $"round {rounds}" });
+            if (rounds % 5 == 4)
             {
-                await _host.Client.DeleteDocumentAsync(new DeleteDocumentRequest { DocumentId = "churn" }, cancellationToken: CancellationToken);
+                await _host.Client.DeleteDocumentAsync(new DeleteDocumentRequest { DocumentId = ChurnId }, cancellationToken: CancellationToken);
             }
+
+            rounds++;
         }
 
         await writesDone.CancelAsync();
         await Task.WhenAll(readers);
-        Assert.True(searches > 0);
-        Assert.Equal(20, (await _host.Client.StatsAsync()).DocumentCount);
+        Assert.True(roundsSeen.Count >= 25, $"the searches caught {roundsSeen.Count} rounds of {rounds}");
     }
 
     private string CommonText(int words) =>

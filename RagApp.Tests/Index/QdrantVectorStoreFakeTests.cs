@@ -13,7 +13,8 @@ namespace RagApp.Tests.Index;
 
 /// <summary>
 /// The Qdrant store against <see cref="FakeQdrantServer"/>: the requests it sends through the real Qdrant.Client
-/// (collections, batching, sparse vectors, filters, fusion). Whether a real server accepts them is untested here.
+/// (collections, batching, sparse vectors, filters, fusion) and what those requests leave in the fake's collections.
+/// Whether a real server accepts them is untested here, hence "Fake_" in every name.
 /// </summary>
 public sealed class QdrantVectorStoreFakeTests : IDisposable
 {
@@ -21,7 +22,7 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
     private const string Registry = "ragapp_chunks_documents";
     private static readonly string[] QueryTerms = ["heat", "flow", "wing"];
 
-    private readonly FakeQdrantServer _server = new(Registry);
+    private readonly FakeQdrantServer _server = new();
     private readonly QdrantClient _client;
     private readonly QdrantVectorStore _store;
     private readonly Random _random = new(3);
@@ -86,18 +87,26 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         var delete = Assert.Single(_server.Requests<DeletePoints>("/qdrant.Points/Delete"));
         Assert.Equal(Chunks, delete.CollectionName);
         Assert.True(delete.Wait);
-        Assert.Equal("document_id", delete.Points.Filter.Must[0].Field.Key);
-        Assert.Equal("big", delete.Points.Filter.Must[0].Field.Match.Keyword);
-        Assert.Equal("generation", delete.Points.Filter.MustNot[0].Field.Key);
-        Assert.Equal(1, delete.Points.Filter.MustNot[0].Field.Match.Integer);
+        Assert.Equal(600, _server.Points(Chunks).Count);
 
         var statistics = await _store.GetStatsAsync(CancellationToken);
         Assert.Equal(1, statistics.Generation);
         Assert.Equal(1, statistics.DocumentCount);
+        Assert.Equal(600, statistics.ChunkCount);
         Assert.Equal("fake-model", statistics.EmbeddingModel);
         Assert.Equal(32, statistics.EmbeddingDimensions);
         Assert.Equal(600, (await _store.GetDocumentAsync("big", CancellationToken))!.ChunkCount);
-        Assert.Equal(2, await _store.ReplaceDocumentAsync(Document("big", 32), ChunksOf("big", 32, "shorter"), CancellationToken));
+
+        // A shorter replace: the store's delete filter must leave exactly the new chunk, and only this document's.
+        await _store.ReplaceDocumentAsync(Document("small", 32), ChunksOf("small", 32, "small one", "small two"), CancellationToken);
+        Assert.Equal(3, await _store.ReplaceDocumentAsync(Document("big", 32), ChunksOf("big", 32, "shorter"), CancellationToken));
+        var left = _server.Points(Chunks).Values.GroupBy(chunk => chunk.Payload["document_id"].StringValue).ToDictionary(group => group.Key, group => group.ToList());
+        var onlyChunk = Assert.Single(left["big"]);
+        Assert.Equal("shorter", onlyChunk.Payload["text"].StringValue);
+        Assert.Equal(3, onlyChunk.Payload["generation"].IntegerValue);
+        Assert.Equal(2, left["small"].Count);
+        Assert.Equal(1, (await _store.GetDocumentAsync("big", CancellationToken))!.ChunkCount);
+        Assert.Equal(3, (await _store.GetStatsAsync(CancellationToken)).ChunkCount);
     }
 
     [Fact]
@@ -113,25 +122,27 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
     }
 
     [Fact]
-    public async Task Fake_Delete_RemovesChunksByDocumentFilter_AndTheRegistryEntry()
+    public async Task Fake_Delete_RemovesTheDocumentsChunksByFilter_AndItsRegistryEntry_CountingWhatItRemoved()
     {
         await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "a", "b"), CancellationToken);
-        _server.ChunkCount = 2;
+        await _store.ReplaceDocumentAsync(Document("other", 32), ChunksOf("other", 32, "x", "y", "z"), CancellationToken);
 
         var deletion = await _store.DeleteDocumentAsync("doc", CancellationToken);
 
-        Assert.Equal(new DocumentDeletion(true, 2, 2), deletion);
+        Assert.Equal(new DocumentDeletion(true, 2, 3), deletion);
         Assert.Null(await _store.GetDocumentAsync("doc", CancellationToken));
-        var deletes = _server.Requests<DeletePoints>("/qdrant.Points/Delete").ToList();
-        var byFilter = deletes.Single(delete => delete.CollectionName == Chunks && delete.Points.Filter?.MustNot.Count == 0);
-        Assert.Equal("doc", byFilter.Points.Filter.Must[0].Field.Match.Keyword);
-        _server.ChunkCount = 0;
-        Assert.False((await _store.DeleteDocumentAsync("doc", CancellationToken)).Deleted);
-        Assert.Equal(2, await _store.GetGenerationAsync(CancellationToken));
+        Assert.Equal(["other"], _server.Points(Chunks).Values.Select(chunk => chunk.Payload["document_id"].StringValue).Distinct());
+        Assert.Equal(3, _server.Points(Chunks).Count);
+        var statistics = await _store.GetStatsAsync(CancellationToken);
+        Assert.Equal((1, 3, 3L), (statistics.DocumentCount, statistics.ChunkCount, statistics.Generation));
+
+        // Nothing left to delete: no change, no new generation.
+        Assert.Equal(new DocumentDeletion(false, 0, 3), await _store.DeleteDocumentAsync("doc", CancellationToken));
+        Assert.Equal(3, await _store.GetGenerationAsync(CancellationToken));
     }
 
     [Fact]
-    public async Task Fake_HybridWeightedSum_QueriesBothVectorsInOneBatch_AndFusesLikeTheEmbeddedStore()
+    public async Task Fake_HybridWeightedSum_QueriesBothVectorsInOneBatch_AndFusesTheirMinMaxScores()
     {
         await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "a", "b", "c"), CancellationToken);
         _server.DenseHits.AddRange([Hit("doc", 0, 0.9f), Hit("doc", 1, 0.5f), Hit("doc", 2, 0.1f)]);
@@ -149,18 +160,22 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         var conditions = batch.QueryPoints[0].Filter.Must.Select(condition => condition.Field.Key).ToList();
         Assert.Equal(["document_id", "metadata.team", "metadata.\"odd key\""], conditions);
 
-        var expected = HybridFusion.Fuse(
-            [new RankedCandidate<int>(0, 0.9), new(1, 0.5), new(2, 0.1)], [new RankedCandidate<int>(2, 7), new(1, 3)], SearchOptions.Default, 2);
-        Assert.Equal(expected.Select(hit => hit.Key), hits.Select(hit => hit.Chunk.Ordinal));
-        Assert.All(expected.Zip(hits), pair => Assert.Equal(pair.First.Score, pair.Second.Score, 6));
-        Assert.All(hits, hit => Assert.Equal("doc", hit.Document.DocumentId));
+        // Min-max per signal, then 0.7 dense + 0.3 keyword: dense 0.9/0.5/0.1 -> 1/0.5/0, keyword 7/3 -> 1/0, so
+        // chunk 0 scores 0.7, chunk 1 0.35 and chunk 2 0.3.
+        Assert.Equal([0, 1], hits.Select(hit => hit.Chunk.Ordinal));
+        Assert.Equal(0.7, hits[0].Score, 6);
+        Assert.Equal(0.35, hits[1].Score, 6);
+        Assert.Equal((0.9, (double?)null), (Math.Round(hits[0].DenseScore!.Value, 6), hits[0].KeywordScore));
+        Assert.Equal(3.0, hits[1].KeywordScore);
+        // The document comes from the registry point the replace wrote, not from the hit.
+        Assert.All(hits, hit => Assert.Equal(("doc", "T doc", 3), (hit.Document.DocumentId, hit.Document.Title, hit.Document.ChunkCount)));
     }
 
     [Fact]
-    public async Task Fake_HybridReciprocalRank_PrefetchesDenseAndSparse_AndFusesInTheServer()
+    public async Task Fake_HybridReciprocalRank_PrefetchesDenseAndSparse_FusesInTheServer_AndDropsHitsOfUnknownDocuments()
     {
         await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "a", "b"), CancellationToken);
-        _server.FusedHits.AddRange([Hit("doc", 1, 0.5f), Hit("doc", 0, 0.33f)]);
+        _server.FusedHits.AddRange([Hit("doc", 1, 0.5f), Hit("ghost", 0, 0.4f), Hit("doc", 0, 0.33f)]);
 
         var hits = await _store.SearchAsync(
             Enumerable.Repeat(0.5f, 32).ToArray(), "wing", 2, null, new SearchOptions { Fusion = FusionMethod.ReciprocalRank }, CancellationToken);
@@ -168,8 +183,11 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         var query = Assert.Single(_server.Requests<QueryPoints>("/qdrant.Points/Query"));
         Assert.Equal(Fusion.Rrf, query.Query.Fusion);
         Assert.Equal(["dense", "sparse"], query.Prefetch.Select(prefetch => prefetch.Using));
+        Assert.All(query.Prefetch, prefetch => Assert.Equal(100ul, prefetch.Limit));
         Assert.Equal(2ul, query.Limit);
-        Assert.Equal([1, 0], hits.Select(hit => hit.Chunk.Ordinal));
+        // "ghost" has no registry entry (its document is gone): its chunk is not shown without one.
+        Assert.Equal([("doc", 1), ("doc", 0)], hits.Select(hit => (hit.Document.DocumentId, hit.Chunk.Ordinal)));
+        Assert.All(hits, hit => Assert.Equal("T doc", hit.Document.Title));
     }
 
     [Theory]
