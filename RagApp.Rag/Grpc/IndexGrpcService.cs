@@ -38,14 +38,22 @@ internal sealed partial class IndexGrpcService(
             var (document, chunks) = assembler.Complete(timeProvider.GetUtcNow());
             activity?.SetTag("ragapp.document_id", document.DocumentId);
             activity?.SetTag("ragapp.chunk_count", chunks.Count);
+            activity?.SetTag("ragapp.document_version", document.Version);
             var started = timeProvider.GetTimestamp();
-            var generation = await store.ReplaceDocumentAsync(document, chunks, cancellationToken);
+            var result = await store.ReplaceDocumentAsync(document, chunks, cancellationToken);
             var elapsed = timeProvider.GetElapsedTime(started);
-            activity?.SetTag("ragapp.index.generation", generation);
+            activity?.SetTag("ragapp.index.generation", result.Generation);
+            if (result.Superseded)
+            {
+                activity?.SetTag("ragapp.superseded", true);
+                LogWriteSuperseded(document.DocumentId, document.Version, result.CurrentVersion);
+                return new UpsertDocumentResponse { Generation = result.Generation, Superseded = true, CurrentVersion = result.CurrentVersion };
+            }
+
             telemetry.RecordUpsert(chunks.Count, elapsed);
             telemetry.Observe(await store.GetStatsAsync(cancellationToken));
-            LogDocumentUpserted(document.DocumentId, chunks.Count, generation, elapsed.TotalMilliseconds);
-            return new UpsertDocumentResponse { ChunkCount = chunks.Count, Generation = generation };
+            LogDocumentUpserted(document.DocumentId, chunks.Count, result.Generation, elapsed.TotalMilliseconds);
+            return new UpsertDocumentResponse { ChunkCount = chunks.Count, Generation = result.Generation, CurrentVersion = result.CurrentVersion };
         }
         catch (Exception exception) when (ToRpcException(exception, activity) is { } rpcException)
         {
@@ -69,7 +77,7 @@ internal sealed partial class IndexGrpcService(
             try
             {
                 // The same checks as a streamed upsert of this one document.
-                var assembler = new UpsertDocumentAssembler(options.Value);
+                var assembler = new UpsertDocumentAssembler(options.Value, upsert.KeepChunks);
                 assembler.Add(new UpsertDocumentPart { Header = upsert.Header ?? new DocumentHeader() });
                 if (upsert.Chunks.Count > 0)
                 {
@@ -77,7 +85,7 @@ internal sealed partial class IndexGrpcService(
                 }
 
                 var (document, chunks) = assembler.Complete(indexedAt);
-                replacements.Add(new DocumentReplacement(document, chunks));
+                replacements.Add(new DocumentReplacement(document, chunks, upsert.KeepChunks));
                 positions.Add(response.Results.Count - 1);
             }
             catch (InvalidIndexRequestException refusal)
@@ -101,9 +109,23 @@ internal sealed partial class IndexGrpcService(
                 continue;
             }
 
-            result.ChunkCount = replacements[i].Chunks.Count;
             result.Generation = outcomes[i].Generation;
-            chunkCount += result.ChunkCount;
+            result.CurrentVersion = outcomes[i].CurrentVersion;
+            result.Superseded = outcomes[i].Superseded;
+            result.ChunksMissing = outcomes[i].ChunksMissing;
+            if (outcomes[i].Superseded)
+            {
+                LogWriteSuperseded(result.DocumentId, replacements[i].Document.Version, outcomes[i].CurrentVersion);
+                continue;
+            }
+
+            if (outcomes[i].ChunksMissing)
+            {
+                continue;
+            }
+
+            result.ChunkCount = replacements[i].KeepChunks ? replacements[i].Document.ChunkCount : replacements[i].Chunks.Count;
+            chunkCount += replacements[i].Chunks.Count;
         }
 
         telemetry.RecordUpsert(chunkCount, elapsed);
@@ -144,8 +166,18 @@ internal sealed partial class IndexGrpcService(
         try
         {
             RequireDocumentId(request.DocumentId);
-            var deletion = await store.DeleteDocumentAsync(request.DocumentId, context.CancellationToken);
-            if (deletion.Deleted)
+            if (request.Version < 0)
+            {
+                throw new InvalidIndexRequestException("version", $"must be 0 (unversioned) or more, got {request.Version}");
+            }
+
+            activity?.SetTag("ragapp.document_version", request.Version);
+            var deletion = await store.DeleteDocumentAsync(request.DocumentId, request.Version, context.CancellationToken);
+            if (deletion.Superseded)
+            {
+                LogWriteSuperseded(request.DocumentId, request.Version, deletion.CurrentVersion);
+            }
+            else if (deletion.Deleted)
             {
                 telemetry.RecordDelete();
                 telemetry.Observe(await store.GetStatsAsync(context.CancellationToken));
@@ -157,6 +189,8 @@ internal sealed partial class IndexGrpcService(
                 Deleted = deletion.Deleted,
                 ChunksRemoved = deletion.ChunksRemoved,
                 Generation = deletion.Generation,
+                Superseded = deletion.Superseded,
+                CurrentVersion = deletion.CurrentVersion,
             };
         }
         catch (Exception exception) when (ToRpcException(exception, activity) is { } rpcException)
@@ -266,6 +300,9 @@ internal sealed partial class IndexGrpcService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted document {DocumentId}: {Chunks} chunks, generation {Generation}")]
     private partial void LogDocumentDeleted(string documentId, int chunks, long generation);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Write of document {DocumentId} version {Version} superseded: the index holds version {CurrentVersion}")]
+    private partial void LogWriteSuperseded(string documentId, long version, long currentVersion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index request refused ({StatusCode}): {Detail}")]
     private partial void LogRequestRefused(StatusCode statusCode, string detail);

@@ -14,19 +14,25 @@ internal interface IVectorStore
 
     /// <summary>
     /// Replaces every chunk of the document with <paramref name="chunks"/> (ordinals 0..n-1, each vector of the
-    /// document's dimension): a second identical call leaves one copy, a shorter list leaves no leftovers.
-    /// Returns the new generation.
+    /// document's dimension): a second identical call leaves one copy, a shorter list leaves no leftovers. A document
+    /// older than the version the index holds (<see cref="DocumentVersions"/>) is answered superseded and changes
+    /// nothing; a refusal (bad chunks, another embedding model) is thrown.
     /// </summary>
-    Task<long> ReplaceDocumentAsync(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken);
+    Task<DocumentReplacementResult> ReplaceDocumentAsync(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken);
 
     /// <summary>
     /// Replaces several documents, each as <see cref="ReplaceDocumentAsync"/> would and each atomically, with one durable
     /// write for all where the store can. A document the store refuses (bad chunks, another embedding model) is answered
-    /// with its refusal and does not hold back the others. Results are in the order of <paramref name="replacements"/>.
+    /// with its refusal and does not hold back the others; each is checked against the version the index holds, including
+    /// the versions earlier entries of the same call leave. Results are in the order of <paramref name="replacements"/>.
     /// </summary>
     Task<IReadOnlyList<DocumentReplacementResult>> ReplaceDocumentsAsync(IReadOnlyList<DocumentReplacement> replacements, CancellationToken cancellationToken);
 
-    Task<DocumentDeletion> DeleteDocumentAsync(string documentId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Removes the document. A versioned delete (<paramref name="version"/> &gt; 0) older than the held version is
+    /// superseded; otherwise it leaves its version as a tombstone, so an older replace arriving later is refused.
+    /// </summary>
+    Task<DocumentDeletion> DeleteDocumentAsync(string documentId, long version, CancellationToken cancellationToken);
 
     Task<IndexedDocument?> GetDocumentAsync(string documentId, CancellationToken cancellationToken);
 

@@ -13,6 +13,9 @@ internal sealed record IndexedDocument
     public required int EmbeddingDimensions { get; init; }
     public DateTimeOffset IndexedAt { get; init; }
 
+    /// <summary>The version of the submission this content came from; 0 when it was written unversioned (see <see cref="DocumentVersions"/>).</summary>
+    public long Version { get; init; }
+
     /// <summary>Set by the store from the chunk list it was given; whatever the caller puts here is replaced.</summary>
     public int ChunkCount { get; init; }
 

@@ -64,7 +64,7 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
     {
         var texts = Enumerable.Range(0, 600).Select(i => $"Chunk {i} about the wing and the wing tip").ToArray();
 
-        var generation = await _store.ReplaceDocumentAsync(Document("big", 32), ChunksOf("big", 32, texts), CancellationToken);
+        var generation = (await _store.ReplaceDocumentAsync(Document("big", 32), ChunksOf("big", 32, texts), CancellationToken)).Generation;
 
         Assert.Equal(1, generation);
         var upserts = _server.Requests<UpsertPoints>("/qdrant.Points/Upsert").Where(upsert => upsert.CollectionName == Chunks).ToList();
@@ -99,7 +99,7 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
 
         // A shorter replace: the store's delete filter must leave exactly the new chunk, and only this document's.
         await _store.ReplaceDocumentAsync(Document("small", 32), ChunksOf("small", 32, "small one", "small two"), CancellationToken);
-        Assert.Equal(3, await _store.ReplaceDocumentAsync(Document("big", 32), ChunksOf("big", 32, "shorter"), CancellationToken));
+        Assert.Equal(3, (await _store.ReplaceDocumentAsync(Document("big", 32), ChunksOf("big", 32, "shorter"), CancellationToken)).Generation);
         var left = _server.Points(Chunks).Values.GroupBy(chunk => chunk.Payload["document_id"].StringValue).ToDictionary(group => group.Key, group => group.ToList());
         var onlyChunk = Assert.Single(left["big"]);
         Assert.Equal("shorter", onlyChunk.Payload["text"].StringValue);
@@ -127,7 +127,7 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "a", "b"), CancellationToken);
         await _store.ReplaceDocumentAsync(Document("other", 32), ChunksOf("other", 32, "x", "y", "z"), CancellationToken);
 
-        var deletion = await _store.DeleteDocumentAsync("doc", CancellationToken);
+        var deletion = await _store.DeleteDocumentAsync("doc", 0, CancellationToken);
 
         Assert.Equal(new DocumentDeletion(true, 2, 3), deletion);
         Assert.Null(await _store.GetDocumentAsync("doc", CancellationToken));
@@ -137,8 +137,31 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         Assert.Equal((1, 3, 3L), (statistics.DocumentCount, statistics.ChunkCount, statistics.Generation));
 
         // Nothing left to delete: no change, no new generation.
-        Assert.Equal(new DocumentDeletion(false, 0, 3), await _store.DeleteDocumentAsync("doc", CancellationToken));
+        Assert.Equal(new DocumentDeletion(false, 0, 3), await _store.DeleteDocumentAsync("doc", 0, CancellationToken));
         Assert.Equal(3, await _store.GetGenerationAsync(CancellationToken));
+    }
+
+    [Fact]
+    public async Task Fake_Versions_OlderWritesAreSuperseded_AndAVersionedDeleteLeavesATombstone()
+    {
+        await _store.ReplaceDocumentAsync(Document("doc", 32) with { Version = 2 }, ChunksOf("doc", 32, "new"), CancellationToken);
+
+        var older = await _store.ReplaceDocumentAsync(Document("doc", 32) with { Version = 1 }, ChunksOf("doc", 32, "old", "older"), CancellationToken);
+        Assert.Equal((true, 2L), (older.Superseded, older.CurrentVersion));
+        Assert.Equal(["new"], _server.Points(Chunks).Values.Select(chunk => chunk.Payload["text"].StringValue));
+        Assert.Equal(2, (await _store.GetDocumentAsync("doc", CancellationToken))!.Version);
+
+        Assert.True((await _store.DeleteDocumentAsync("doc", 1, CancellationToken)).Superseded);
+        var deletion = await _store.DeleteDocumentAsync("doc", 3, CancellationToken);
+        Assert.Equal((true, false, 3L), (deletion.Deleted, deletion.Superseded, deletion.CurrentVersion));
+        Assert.Empty(_server.Points(Chunks));
+
+        // The tombstone is a registry point of its own kind: not a document, but it refuses the late upload.
+        Assert.Equal(0, (await _store.GetStatsAsync(CancellationToken)).DocumentCount);
+        Assert.True((await _store.ReplaceDocumentAsync(Document("doc", 32) with { Version = 2 }, ChunksOf("doc", 32, "late"), CancellationToken)).Superseded);
+        Assert.Null(await _store.GetDocumentAsync("doc", CancellationToken));
+        Assert.False((await _store.ReplaceDocumentAsync(Document("doc", 32) with { Version = 4 }, ChunksOf("doc", 32, "newest"), CancellationToken)).Superseded);
+        Assert.Equal(4, (await _store.GetDocumentAsync("doc", CancellationToken))!.Version);
     }
 
     [Fact]

@@ -11,6 +11,7 @@ internal sealed record TestDocument(string DocumentId, IReadOnlyList<string> Tex
 
     public string EmbeddingModel { get; init; } = Model;
     public string Title { get; init; } = "";
+    public long Version { get; init; }
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 
     public static TestDocument Create(string documentId, Random random, params string[] texts) =>
@@ -27,6 +28,7 @@ internal sealed record TestDocument(string DocumentId, IReadOnlyList<string> Tex
         EmbeddingModel = EmbeddingModel,
         EmbeddingDimensions = Vectors.Count > 0 ? Vectors[0].Length : Dimensions,
         ChunkCount = Texts.Count,
+        Version = Version,
     };
 
     public ChunkRecord Chunk(int ordinal) => new()
@@ -44,6 +46,9 @@ internal sealed record TestDocument(string DocumentId, IReadOnlyList<string> Tex
 
     /// <summary>The document as one entry of a batched UpsertDocuments call.</summary>
     public DocumentUpsert Upsert() => new() { Header = Header(), Chunks = { Enumerable.Range(0, Texts.Count).Select(Chunk) } };
+
+    /// <summary>A resubmission of the same content: header only, the index keeps the chunks it holds.</summary>
+    public DocumentUpsert Keep() => new() { Header = Header(), KeepChunks = true };
 
     /// <summary>The stream a worker would send: the header, then the chunks in batches of two.</summary>
     public IEnumerable<UpsertDocumentPart> Parts()

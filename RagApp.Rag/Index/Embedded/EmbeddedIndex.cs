@@ -17,6 +17,9 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
     private readonly ChunkTable _table = new();
     private readonly KeywordIndex _keywords = new(bm25);
 
+    // Per document id, the highest version applied (see DocumentVersions), kept after a delete as its tombstone.
+    private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
+
     public long Generation { get; private set; }
     public string EmbeddingModel { get; private set; } = "";
     public int EmbeddingDimensions { get; private set; }
@@ -49,8 +52,25 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
         EmbeddingDimensions = header.EmbeddingDimensions;
     }
 
-    /// <summary>Loads one document of a snapshot (whose generation the header already set).</summary>
-    public void Load(ReplaceDocumentRecord record) => Replace(record.Document, record.Chunks);
+    /// <summary>Loads one record of a snapshot (whose generation the header already set): a document, or a held version.</summary>
+    public void Load(IndexRecord record)
+    {
+        switch (record)
+        {
+            case ReplaceDocumentRecord replace:
+                Replace(replace.Document, replace.Chunks);
+                Hold(replace.Document.DocumentId, replace.Document.Version);
+                break;
+            case DocumentVersionRecord version:
+                Hold(version.DocumentId, version.Version);
+                break;
+            default:
+                throw new InvalidDataException($"A {record.GetType().Name} does not belong in a snapshot's body.");
+        }
+    }
+
+    /// <summary>The highest version applied to the document, a delete's included; 0 when none was versioned.</summary>
+    public long HeldVersion(string documentId) => _versions.GetValueOrDefault(documentId);
 
     /// <summary>Applies a change with a newer generation; older ones (already in the snapshot) are skipped.</summary>
     public bool Apply(IndexRecord record)
@@ -64,9 +84,15 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
         {
             case ReplaceDocumentRecord replace:
                 Replace(replace.Document, replace.Chunks);
+                Hold(replace.Document.DocumentId, replace.Document.Version);
+                break;
+            case KeepDocumentRecord keep:
+                Describe(keep.Document);
+                Hold(keep.Document.DocumentId, keep.Document.Version);
                 break;
             case DeleteDocumentRecord delete:
                 Remove(delete.DocumentId);
+                Hold(delete.DocumentId, delete.Version);
                 break;
             default:
                 throw new InvalidDataException($"A {record.GetType().Name} cannot be applied to the index.");
@@ -125,6 +151,21 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
         {
             var entry = _documents[documentId];
             yield return new ReplaceDocumentRecord(Generation, entry.Document, GetChunks(documentId, includeVectors: true)!);
+        }
+    }
+
+    /// <summary>
+    /// The held versions a snapshot of the documents alone would lose: tombstones, and versions above what a document's
+    /// content came from (an unversioned write over a versioned one).
+    /// </summary>
+    public IEnumerable<DocumentVersionRecord> ExportVersions()
+    {
+        foreach (var (documentId, version) in _versions.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            if (version > (GetDocument(documentId)?.Version ?? 0))
+            {
+                yield return new DocumentVersionRecord(Generation, documentId, version);
+            }
         }
     }
 
@@ -199,6 +240,25 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
             EmbeddingModel = document.EmbeddingModel;
             EmbeddingDimensions = document.EmbeddingDimensions;
         }
+    }
+
+    private void Hold(string documentId, long version)
+    {
+        if (version > 0)
+        {
+            _versions[documentId] = DocumentVersions.AfterWrite(HeldVersion(documentId), version);
+        }
+    }
+
+    /// <summary>A new description of a document whose chunks stay: what a keep-chunks write changes.</summary>
+    private void Describe(IndexedDocument document)
+    {
+        if (!_documents.TryGetValue(document.DocumentId, out var entry))
+        {
+            throw new InvalidDataException($"A keep-chunks record names document '{document.DocumentId}', which the index does not hold.");
+        }
+
+        entry.Document = document with { ChunkCount = entry.Slots.Length };
     }
 
     private void Remove(string documentId)

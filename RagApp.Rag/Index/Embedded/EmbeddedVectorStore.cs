@@ -70,7 +70,7 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
     }
 
     /// <summary>A batch of one: the same checks and the same write as <see cref="ReplaceDocumentsAsync"/>.</summary>
-    public async Task<long> ReplaceDocumentAsync(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken)
+    public async Task<DocumentReplacementResult> ReplaceDocumentAsync(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken)
     {
         var result = (await ReplaceDocumentsAsync([new DocumentReplacement(document, chunks)], cancellationToken))[0];
         if (result.Refusal is { } refusal)
@@ -78,7 +78,7 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
             ExceptionDispatchInfo.Throw(refusal);
         }
 
-        return result.Generation;
+        return result;
     }
 
     public async Task<IReadOnlyList<DocumentReplacementResult>> ReplaceDocumentsAsync(
@@ -90,7 +90,14 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         {
             try
             {
-                ChunkListValidator.Validate(replacements[i].Document, replacements[i].Chunks);
+                if (replacements[i].KeepChunks)
+                {
+                    RequireNoChunks(replacements[i]);
+                }
+                else
+                {
+                    ChunkListValidator.Validate(replacements[i].Document, replacements[i].Chunks);
+                }
             }
             catch (ArgumentException refusal)
             {
@@ -108,6 +115,9 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
             var (model, dimensions) = (_index.EmbeddingModel, _index.EmbeddingDimensions);
             var records = new List<IndexRecord>(replacements.Count);
             var generation = _index.Generation;
+            // Versions and documents as the batch leaves them, so two entries of one document are ordered like two calls.
+            var heldVersions = new Dictionary<string, long>(StringComparer.Ordinal);
+            var written = new Dictionary<string, IndexedDocument>(StringComparer.Ordinal);
             for (var i = 0; i < replacements.Count; i++)
             {
                 if (results[i] is not null)
@@ -115,16 +125,36 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
                     continue;
                 }
 
-                var (document, chunks) = (replacements[i].Document, replacements[i].Chunks);
+                var (document, chunks, keepChunks) = replacements[i];
+                var held = heldVersions.TryGetValue(document.DocumentId, out var pending) ? pending : _index.HeldVersion(document.DocumentId);
+                if (DocumentVersions.IsSuperseded(held, document.Version))
+                {
+                    results[i] = new DocumentReplacementResult(generation, null) { Superseded = true, CurrentVersion = held };
+                    continue;
+                }
+
                 if (EmbeddedIndex.ModelMismatch(model, dimensions, document.EmbeddingModel, document.EmbeddingDimensions) is { } mismatch)
                 {
                     results[i] = DocumentReplacementResult.Refused(mismatch);
                     continue;
                 }
 
+                var current = written.TryGetValue(document.DocumentId, out var batched) ? batched : _index.GetDocument(document.DocumentId);
+                if (keepChunks && !HoldsContentOf(current, document))
+                {
+                    results[i] = new DocumentReplacementResult(generation, null) { ChunksMissing = true, CurrentVersion = held };
+                    continue;
+                }
+
                 (model, dimensions) = (document.EmbeddingModel, document.EmbeddingDimensions);
-                records.Add(new ReplaceDocumentRecord(++generation, document with { ChunkCount = chunks.Count }, chunks));
-                results[i] = new DocumentReplacementResult(generation, null);
+                IndexRecord record = keepChunks
+                    ? new KeepDocumentRecord(++generation, document with { ChunkCount = current!.ChunkCount })
+                    : new ReplaceDocumentRecord(++generation, document with { ChunkCount = chunks.Count }, chunks);
+                records.Add(record);
+                written[document.DocumentId] = keepChunks ? document with { ChunkCount = current!.ChunkCount } : document with { ChunkCount = chunks.Count };
+                held = DocumentVersions.AfterWrite(held, document.Version);
+                heldVersions[document.DocumentId] = held;
+                results[i] = new DocumentReplacementResult(generation, null) { CurrentVersion = held };
             }
 
             if (records.Count > 0)
@@ -140,22 +170,32 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         }
     }
 
-    public async Task<DocumentDeletion> DeleteDocumentAsync(string documentId, CancellationToken cancellationToken)
+    public async Task<DocumentDeletion> DeleteDocumentAsync(string documentId, long version, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(documentId);
+        ArgumentOutOfRangeException.ThrowIfNegative(version);
         await InitializeAsync(cancellationToken);
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_index.GetDocument(documentId) is not { } document)
+            var held = _index.HeldVersion(documentId);
+            if (DocumentVersions.IsSuperseded(held, version))
             {
-                return new DocumentDeletion(false, 0, _index.Generation);
+                return new DocumentDeletion(false, 0, _index.Generation) { Superseded = true, CurrentVersion = held };
             }
 
-            var record = new DeleteDocumentRecord(_index.Generation + 1, documentId);
+            var document = _index.GetDocument(documentId);
+            var after = DocumentVersions.AfterWrite(held, version);
+            // A versioned delete is written even when nothing is there: its tombstone must outrank older writes still on their way.
+            if (document is null && after == held)
+            {
+                return new DocumentDeletion(false, 0, _index.Generation) { CurrentVersion = held };
+            }
+
+            var record = new DeleteDocumentRecord(_index.Generation + 1, documentId, version);
             Commit(record);
-            return new DocumentDeletion(true, document.ChunkCount, record.Generation);
+            return new DocumentDeletion(document is not null, document?.ChunkCount ?? 0, record.Generation) { CurrentVersion = after };
         }
         finally
         {
@@ -273,7 +313,7 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var started = _timeProvider.GetTimestamp();
             var header = new SnapshotHeaderRecord(_index.Generation, _index.EmbeddingModel, _index.EmbeddingDimensions, _index.DocumentCount);
-            SnapshotFile.Write(Path.Combine(DataDirectory, SnapshotFileName), header, _index.ExportDocuments());
+            SnapshotFile.Write(Path.Combine(DataDirectory, SnapshotFileName), header, _index.ExportDocuments(), _index.ExportVersions());
             var folded = _log!.RecordCount;
             _log.Reset();
             Interlocked.Exchange(ref _lastSnapshotTicks, _timeProvider.GetUtcNow().UtcTicks);
@@ -339,7 +379,7 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
                 }
                 else
                 {
-                    index.Load((ReplaceDocumentRecord)record);
+                    index.Load(record);
                 }
             }
         }
@@ -373,6 +413,23 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         {
             log.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Whether <paramref name="current"/> is the content <paramref name="described"/> names: same text hash, model and chunk count.</summary>
+    private static bool HoldsContentOf(IndexedDocument? current, IndexedDocument described) =>
+        current is not null
+        && string.Equals(current.ContentHash, described.ContentHash, StringComparison.Ordinal)
+        && current.ChunkCount == described.ChunkCount
+        && string.Equals(current.EmbeddingModel, described.EmbeddingModel, StringComparison.Ordinal)
+        && current.EmbeddingDimensions == described.EmbeddingDimensions;
+
+    private static void RequireNoChunks(DocumentReplacement replacement)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(replacement.Document.DocumentId, nameof(replacement));
+        if (replacement.Chunks.Count > 0)
+        {
+            throw new ArgumentException("A keep-chunks write carries no chunks: it keeps the ones the index holds.", nameof(replacement));
         }
     }
 

@@ -20,6 +20,7 @@ internal static class IndexProtoMapper
         Metadata = { document.Metadata.ToDictionary() },
         IndexedAtUnixMs = document.IndexedAt.ToUnixTimeMilliseconds(),
         EmbeddingModel = document.EmbeddingModel,
+        Version = document.Version,
     };
 
     public static ChunkRecord ToChunkRecord(IndexedChunk chunk) => new()

@@ -7,7 +7,11 @@ namespace RagApp.Rag.Index.Grpc;
 /// Collects one UpsertDocument stream — a header, then chunk batches — and checks it part by part, so a bad stream
 /// fails at the first wrong field. Nothing reaches the store until <see cref="Complete"/> has seen the whole stream.
 /// </summary>
-internal sealed class UpsertDocumentAssembler(VectorStoreOptions options)
+/// <remarks>
+/// With keep-chunks (a resubmission of content the index already holds) the header's chunk_count names the chunks the
+/// index should hold and the stream carries none.
+/// </remarks>
+internal sealed class UpsertDocumentAssembler(VectorStoreOptions options, bool keepChunks = false)
 {
     public const int MaxDocumentIdLength = 256;
 
@@ -26,6 +30,11 @@ internal sealed class UpsertDocumentAssembler(VectorStoreOptions options)
                 if (_header is null)
                 {
                     throw new InvalidIndexRequestException("header", "the first message of the stream must be the document header");
+                }
+
+                if (keepChunks && part.Chunks.Chunks.Count > 0)
+                {
+                    throw new InvalidIndexRequestException("chunks", "must be empty with keep_chunks: the index keeps the chunks it holds");
                 }
 
                 foreach (var chunk in part.Chunks.Chunks)
@@ -47,7 +56,7 @@ internal sealed class UpsertDocumentAssembler(VectorStoreOptions options)
             throw new InvalidIndexRequestException("header", "missing: the stream carried no document header");
         }
 
-        if (_received != _header.ChunkCount)
+        if (!keepChunks && _received != _header.ChunkCount)
         {
             throw new InvalidIndexRequestException(
                 "header.chunk_count", $"the header announced {_header.ChunkCount} chunks but the stream carried {_received}");
@@ -64,9 +73,10 @@ internal sealed class UpsertDocumentAssembler(VectorStoreOptions options)
             EmbeddingModel = _header.EmbeddingModel,
             EmbeddingDimensions = _header.EmbeddingDimensions,
             IndexedAt = indexedAt,
-            ChunkCount = _received,
+            Version = _header.Version,
+            ChunkCount = keepChunks ? _header.ChunkCount : _received,
         };
-        return (document, _chunks!);
+        return (document, keepChunks ? [] : (IReadOnlyList<IndexedChunk>)_chunks!);
     }
 
     private void AcceptHeader(DocumentHeader header)
@@ -99,6 +109,11 @@ internal sealed class UpsertDocumentAssembler(VectorStoreOptions options)
         if (header.ChunkCount < 0 || header.ChunkCount > options.MaxChunksPerDocument)
         {
             throw new InvalidIndexRequestException("header.chunk_count", $"must be 0..{options.MaxChunksPerDocument}, got {header.ChunkCount}");
+        }
+
+        if (header.Version < 0)
+        {
+            throw new InvalidIndexRequestException("header.version", $"must be 0 (unversioned) or more, got {header.Version}");
         }
 
         if (header.Metadata.Keys.Any(string.IsNullOrEmpty))

@@ -9,6 +9,9 @@ internal static class QdrantFields
     public const string Kind = "kind";
     public const string KindDocument = "document";
     public const string KindMetadata = "index_metadata";
+    /// <summary>A document's held version (see DocumentVersions), kept after a delete as its tombstone.</summary>
+    public const string KindVersion = "document_version";
+    public const string Version = "version";
 
     public const string DocumentId = "document_id";
     public const string ChunkId = "chunk_id";

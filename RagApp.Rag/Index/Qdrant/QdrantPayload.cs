@@ -55,8 +55,23 @@ internal static class QdrantPayload
             [QdrantFields.EmbeddingDimensions] = document.EmbeddingDimensions,
             [QdrantFields.IndexedAtUnixMs] = document.IndexedAt.ToUnixTimeMilliseconds(),
             [QdrantFields.ChunkCount] = document.ChunkCount,
+            [QdrantFields.Version] = document.Version,
         },
     };
+
+    public static PointStruct VersionPoint(string documentId, long version) => new()
+    {
+        Id = QdrantPointIds.ForVersion(documentId),
+        Vectors = RegistryVector,
+        Payload =
+        {
+            [QdrantFields.Kind] = QdrantFields.KindVersion,
+            [QdrantFields.DocumentId] = documentId,
+            [QdrantFields.Version] = version,
+        },
+    };
+
+    public static long ReadVersion(MapField<string, Value> payload) => Integer(payload, QdrantFields.Version);
 
     public static PointStruct MetadataPoint(QdrantIndexMetadata metadata) => new()
     {
@@ -99,6 +114,7 @@ internal static class QdrantPayload
         EmbeddingDimensions = (int)Integer(payload, QdrantFields.EmbeddingDimensions),
         IndexedAt = DateTimeOffset.FromUnixTimeMilliseconds(Integer(payload, QdrantFields.IndexedAtUnixMs)),
         ChunkCount = (int)Integer(payload, QdrantFields.ChunkCount),
+        Version = Integer(payload, QdrantFields.Version),
     };
 
     public static QdrantIndexMetadata ReadIndexMetadata(MapField<string, Value> payload) => new(

@@ -9,10 +9,15 @@ internal static class QdrantPointIds
     /// <summary>The registry point holding generation and embedding model.</summary>
     public static Guid IndexMetadata { get; } = new("7a1d0c2e-4b5f-8e6a-9c3d-000000000001");
 
-    public static Guid ForDocument(string documentId)
+    public static Guid ForDocument(string documentId) => Hashed("document\n" + documentId);
+
+    /// <summary>The registry point holding the document's held version; it outlives the document as a tombstone.</summary>
+    public static Guid ForVersion(string documentId) => Hashed("version\n" + documentId);
+
+    private static Guid Hashed(string name)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes("document\n" + documentId), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes(name), hash);
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
         return new Guid(hash[..16], bigEndian: true);

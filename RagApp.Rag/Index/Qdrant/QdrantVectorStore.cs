@@ -88,8 +88,7 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         {
             try
             {
-                results[i] = new DocumentReplacementResult(
-                    await ReplaceDocumentAsync(replacements[i].Document, replacements[i].Chunks, cancellationToken), null);
+                results[i] = await WriteAsync(replacements[i], cancellationToken);
             }
             catch (Exception refusal) when (refusal is ArgumentException or EmbeddingModelMismatchException)
             {
@@ -100,33 +99,72 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         return results;
     }
 
-    public async Task<long> ReplaceDocumentAsync(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken)
+    public Task<DocumentReplacementResult> ReplaceDocumentAsync(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken) =>
+        WriteAsync(new DocumentReplacement(document, chunks), cancellationToken);
+
+    private async Task<DocumentReplacementResult> WriteAsync(DocumentReplacement replacement, CancellationToken cancellationToken)
     {
-        ChunkListValidator.Validate(document, chunks);
+        var (document, chunks, keepChunks) = replacement;
+        if (keepChunks)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(document.DocumentId, nameof(replacement));
+            if (chunks.Count > 0)
+            {
+                throw new ArgumentException("A keep-chunks write carries no chunks: it keeps the ones the index holds.", nameof(replacement));
+            }
+        }
+        else
+        {
+            ChunkListValidator.Validate(document, chunks);
+        }
+
         await InitializeAsync(cancellationToken);
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
             var metadata = await ReadIndexMetadataAsync(cancellationToken);
+            var (current, held) = await ReadHeldAsync(document.DocumentId, cancellationToken);
+            if (DocumentVersions.IsSuperseded(held, document.Version))
+            {
+                return new DocumentReplacementResult(metadata.Generation, null) { Superseded = true, CurrentVersion = held };
+            }
+
             if (metadata.EmbeddingDimensions != 0
                 && (metadata.EmbeddingModel != document.EmbeddingModel || metadata.EmbeddingDimensions != document.EmbeddingDimensions))
             {
                 throw new EmbeddingModelMismatchException(metadata.EmbeddingModel, metadata.EmbeddingDimensions, document.EmbeddingModel, document.EmbeddingDimensions);
             }
 
+            if (keepChunks && !(current is not null && current.ContentHash == document.ContentHash && current.ChunkCount == document.ChunkCount
+                && current.EmbeddingModel == document.EmbeddingModel && current.EmbeddingDimensions == document.EmbeddingDimensions))
+            {
+                return new DocumentReplacementResult(metadata.Generation, null) { ChunksMissing = true, CurrentVersion = held };
+            }
+
             await EnsureChunkCollectionAsync(document.EmbeddingDimensions, cancellationToken);
             var generation = metadata.Generation + 1;
-            var stored = document with { ChunkCount = chunks.Count };
+            var stored = document with { ChunkCount = keepChunks ? current!.ChunkCount : chunks.Count };
+            var after = DocumentVersions.AfterWrite(held, document.Version);
             try
             {
-                foreach (var batch in chunks.Chunk(_options.UpsertBatchSize))
+                if (!keepChunks)
                 {
-                    var points = Array.ConvertAll(batch, chunk => QdrantPayload.ChunkPoint(stored, chunk, generation, _sparse));
-                    await _client.UpsertAsync(ChunkCollection, points, wait: true, cancellationToken: cancellationToken);
+                    foreach (var batch in chunks.Chunk(_options.UpsertBatchSize))
+                    {
+                        var points = Array.ConvertAll(batch, chunk => QdrantPayload.ChunkPoint(stored, chunk, generation, _sparse));
+                        await _client.UpsertAsync(ChunkCollection, points, wait: true, cancellationToken: cancellationToken);
+                    }
+
+                    await _client.DeleteAsync(ChunkCollection, QdrantFilters.StaleChunksOf(document.DocumentId, generation), wait: true, cancellationToken: cancellationToken);
                 }
 
-                await _client.DeleteAsync(ChunkCollection, QdrantFilters.StaleChunksOf(document.DocumentId, generation), wait: true, cancellationToken: cancellationToken);
-                await _client.UpsertAsync(RegistryCollection, [QdrantPayload.DocumentPoint(stored)], wait: true, cancellationToken: cancellationToken);
+                List<PointStruct> registry = [QdrantPayload.DocumentPoint(stored)];
+                if (after > 0)
+                {
+                    registry.Add(QdrantPayload.VersionPoint(document.DocumentId, after));
+                }
+
+                await _client.UpsertAsync(RegistryCollection, registry, wait: true, cancellationToken: cancellationToken);
             }
             finally
             {
@@ -134,7 +172,7 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
                 await WriteIndexMetadataAsync(new QdrantIndexMetadata(generation, document.EmbeddingModel, document.EmbeddingDimensions), CancellationToken.None);
             }
 
-            return generation;
+            return new DocumentReplacementResult(generation, null) { CurrentVersion = after };
         }
         finally
         {
@@ -142,27 +180,40 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         }
     }
 
-    public async Task<DocumentDeletion> DeleteDocumentAsync(string documentId, CancellationToken cancellationToken)
+    public async Task<DocumentDeletion> DeleteDocumentAsync(string documentId, long version, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(documentId);
+        ArgumentOutOfRangeException.ThrowIfNegative(version);
         await InitializeAsync(cancellationToken);
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
             var metadata = await ReadIndexMetadataAsync(cancellationToken);
-            var document = await GetDocumentAsync(documentId, cancellationToken);
+            var (document, held) = await ReadHeldAsync(documentId, cancellationToken);
+            if (DocumentVersions.IsSuperseded(held, version))
+            {
+                return new DocumentDeletion(false, 0, metadata.Generation) { Superseded = true, CurrentVersion = held };
+            }
+
             // Chunks without a registry entry are left-overs of an interrupted replace: they go too.
             var chunks = _chunkCollectionReady
                 ? (int)await _client.CountAsync(ChunkCollection, QdrantFilters.ChunksOf(documentId), exact: true, cancellationToken: cancellationToken)
                 : 0;
-            if (document is null && chunks == 0)
+            var after = DocumentVersions.AfterWrite(held, version);
+            if (document is null && chunks == 0 && after == held)
             {
-                return new DocumentDeletion(false, 0, metadata.Generation);
+                return new DocumentDeletion(false, 0, metadata.Generation) { CurrentVersion = held };
             }
 
             var generation = metadata.Generation + 1;
             try
             {
+                if (after > held)
+                {
+                    // The tombstone first: from here on an older replace is refused, whatever happens to the rest.
+                    await _client.UpsertAsync(RegistryCollection, [QdrantPayload.VersionPoint(documentId, after)], wait: true, cancellationToken: cancellationToken);
+                }
+
                 if (chunks > 0)
                 {
                     await _client.DeleteAsync(ChunkCollection, QdrantFilters.ChunksOf(documentId), wait: true, cancellationToken: cancellationToken);
@@ -175,12 +226,36 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
                 await WriteIndexMetadataAsync(metadata with { Generation = generation }, CancellationToken.None);
             }
 
-            return new DocumentDeletion(true, chunks, generation);
+            return new DocumentDeletion(document is not null || chunks > 0, chunks, generation) { CurrentVersion = after };
         }
         finally
         {
             _writeGate.Release();
         }
+    }
+
+    /// <summary>The document as the registry holds it, and the highest version applied to it (its tombstone's included).</summary>
+    private async Task<(IndexedDocument? Document, long HeldVersion)> ReadHeldAsync(string documentId, CancellationToken cancellationToken)
+    {
+        var points = await _client.RetrieveAsync(
+            RegistryCollection, [QdrantPointIds.ForDocument(documentId), QdrantPointIds.ForVersion(documentId)],
+            withPayload: true, withVectors: false, cancellationToken: cancellationToken);
+        IndexedDocument? document = null;
+        long held = 0;
+        foreach (var point in points)
+        {
+            if (point.Payload.TryGetValue(QdrantFields.Kind, out var kind) && kind.StringValue == QdrantFields.KindDocument)
+            {
+                document = QdrantPayload.ReadDocument(point.Payload);
+                held = Math.Max(held, document.Version);
+            }
+            else
+            {
+                held = Math.Max(held, QdrantPayload.ReadVersion(point.Payload));
+            }
+        }
+
+        return (document, held);
     }
 
     public async Task<IndexedDocument?> GetDocumentAsync(string documentId, CancellationToken cancellationToken)

@@ -5,11 +5,13 @@ namespace RagApp.Rag.Index.Embedded.Storage;
 /// <summary>
 /// Binary payload of a log or snapshot record: kind byte, format version byte, generation, then the kind's fields.
 /// Strings are length-prefixed UTF-8, numbers and vectors little-endian. Framing and checksums are
-/// <see cref="RecordFraming"/>'s job.
+/// <see cref="RecordFraming"/>'s job. Format 2 added document versions (on replace and delete records) and the keep and
+/// version kinds; format 1 records still load, as unversioned.
 /// </summary>
 internal static class IndexRecordCodec
 {
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
+    private const byte UnversionedFormat = 1;
 
     private enum Kind : byte
     {
@@ -17,6 +19,8 @@ internal static class IndexRecordCodec
         Delete = 2,
         SnapshotHeader = 3,
         SnapshotEnd = 4,
+        Keep = 5,
+        DocumentVersion = 6,
     }
 
     public static void Encode(IndexRecord record, Stream destination)
@@ -26,11 +30,21 @@ internal static class IndexRecordCodec
         {
             case ReplaceDocumentRecord replace:
                 WriteStart(writer, Kind.Replace, replace.Generation);
-                WriteReplace(writer, replace);
+                WriteReplace(writer, replace.Document, replace.Chunks);
+                break;
+            case KeepDocumentRecord keep:
+                WriteStart(writer, Kind.Keep, keep.Generation);
+                WriteDocument(writer, keep.Document, keep.Document.ChunkCount);
                 break;
             case DeleteDocumentRecord delete:
                 WriteStart(writer, Kind.Delete, delete.Generation);
                 writer.Write(delete.DocumentId);
+                writer.Write(delete.Version);
+                break;
+            case DocumentVersionRecord version:
+                WriteStart(writer, Kind.DocumentVersion, version.Generation);
+                writer.Write(version.DocumentId);
+                writer.Write(version.Version);
                 break;
             case SnapshotHeaderRecord header:
                 WriteStart(writer, Kind.SnapshotHeader, header.Generation);
@@ -54,16 +68,19 @@ internal static class IndexRecordCodec
             using var reader = new BinaryReader(new MemoryStream(payload, writable: false), System.Text.Encoding.UTF8);
             var kind = (Kind)reader.ReadByte();
             var version = reader.ReadByte();
-            if (version != FormatVersion)
+            if (version is not (FormatVersion or UnversionedFormat))
             {
-                throw new InvalidDataException($"Index record format version {version} is not supported (expected {FormatVersion}).");
+                throw new InvalidDataException($"Index record format version {version} is not supported (expected {UnversionedFormat} or {FormatVersion}).");
             }
 
+            var versioned = version == FormatVersion;
             var generation = reader.ReadInt64();
             return kind switch
             {
-                Kind.Replace => ReadReplace(reader, generation),
-                Kind.Delete => new DeleteDocumentRecord(generation, reader.ReadString()),
+                Kind.Replace => ReadReplace(reader, generation, versioned),
+                Kind.Keep when versioned => new KeepDocumentRecord(generation, ReadDocument(reader, versioned).Document),
+                Kind.Delete => new DeleteDocumentRecord(generation, reader.ReadString(), versioned ? reader.ReadInt64() : 0),
+                Kind.DocumentVersion when versioned => new DocumentVersionRecord(generation, reader.ReadString(), reader.ReadInt64()),
                 Kind.SnapshotHeader => new SnapshotHeaderRecord(generation, reader.ReadString(), reader.ReadInt32(), reader.ReadInt32()),
                 Kind.SnapshotEnd => new SnapshotEndRecord(generation, reader.ReadInt32()),
                 _ => throw new InvalidDataException($"Unknown index record kind {(byte)kind}."),
@@ -82,9 +99,9 @@ internal static class IndexRecordCodec
         writer.Write(generation);
     }
 
-    private static void WriteReplace(BinaryWriter writer, ReplaceDocumentRecord record)
+    /// <summary>The document's fields, then <paramref name="chunkCount"/>; a replace record's chunks follow.</summary>
+    private static void WriteDocument(BinaryWriter writer, IndexedDocument document, int chunkCount)
     {
-        var document = record.Document;
         writer.Write(document.DocumentId);
         writer.Write(document.Title);
         writer.Write(document.SourceName);
@@ -100,8 +117,14 @@ internal static class IndexRecordCodec
 
         writer.Write(document.EmbeddingModel);
         writer.Write(document.EmbeddingDimensions);
-        writer.Write(record.Chunks.Count);
-        foreach (var chunk in record.Chunks)
+        writer.Write(document.Version);
+        writer.Write(chunkCount);
+    }
+
+    private static void WriteReplace(BinaryWriter writer, IndexedDocument document, IReadOnlyList<IndexedChunk> chunks)
+    {
+        WriteDocument(writer, document, chunks.Count);
+        foreach (var chunk in chunks)
         {
             writer.Write(chunk.ChunkId);
             writer.Write(chunk.Ordinal);
@@ -120,7 +143,7 @@ internal static class IndexRecordCodec
         }
     }
 
-    private static ReplaceDocumentRecord ReadReplace(BinaryReader reader, long generation)
+    private static (IndexedDocument Document, int ChunkCount) ReadDocument(BinaryReader reader, bool versioned)
     {
         var documentId = reader.ReadString();
         var title = reader.ReadString();
@@ -136,23 +159,18 @@ internal static class IndexRecordCodec
         }
 
         var model = reader.ReadString();
-        var dimensions = ReadCount(reader);
-        var chunkCount = ReadCount(reader);
-        var chunks = new IndexedChunk[chunkCount];
-        for (var i = 0; i < chunkCount; i++)
+        var dimensions = reader.ReadInt32();
+        if (dimensions < 0)
         {
-            chunks[i] = new IndexedChunk
-            {
-                ChunkId = reader.ReadString(),
-                Ordinal = reader.ReadInt32(),
-                Text = reader.ReadString(),
-                Page = reader.ReadInt32(),
-                StartOffset = reader.ReadInt32(),
-                EndOffset = reader.ReadInt32(),
-                Section = reader.ReadString(),
-                ContentHash = reader.ReadString(),
-                Vector = ReadFloats(reader, dimensions),
-            };
+            throw new InvalidDataException($"Negative dimension {dimensions} in an index record.");
+        }
+
+        var version = versioned ? reader.ReadInt64() : 0;
+        // A keep record's count is of chunks the index already holds, not of chunks in the record: no plausibility bound.
+        var chunkCount = reader.ReadInt32();
+        if (chunkCount < 0)
+        {
+            throw new InvalidDataException($"Negative chunk count {chunkCount} in an index record.");
         }
 
         var document = new IndexedDocument
@@ -166,8 +184,39 @@ internal static class IndexRecordCodec
             Metadata = metadata,
             EmbeddingModel = model,
             EmbeddingDimensions = dimensions,
+            Version = version,
             ChunkCount = chunkCount,
         };
+        return (document, chunkCount);
+    }
+
+    private static ReplaceDocumentRecord ReadReplace(BinaryReader reader, long generation, bool versioned)
+    {
+        var (document, chunkCount) = ReadDocument(reader, versioned);
+        var remaining = reader.BaseStream.Length - reader.BaseStream.Position;
+        if (chunkCount > remaining || (chunkCount > 0 && (long)document.EmbeddingDimensions * sizeof(float) > remaining))
+        {
+            // Every chunk takes at least one byte, so a larger count can only come from a damaged record.
+            throw new InvalidDataException($"Implausible count {chunkCount} in an index record.");
+        }
+
+        var chunks = new IndexedChunk[chunkCount];
+        for (var i = 0; i < chunkCount; i++)
+        {
+            chunks[i] = new IndexedChunk
+            {
+                ChunkId = reader.ReadString(),
+                Ordinal = reader.ReadInt32(),
+                Text = reader.ReadString(),
+                Page = reader.ReadInt32(),
+                StartOffset = reader.ReadInt32(),
+                EndOffset = reader.ReadInt32(),
+                Section = reader.ReadString(),
+                ContentHash = reader.ReadString(),
+                Vector = ReadFloats(reader, document.EmbeddingDimensions),
+            };
+        }
+
         return new ReplaceDocumentRecord(generation, document, chunks);
     }
 

@@ -1,7 +1,8 @@
 namespace RagApp.Rag.Index.Embedded.Storage;
 
 /// <summary>
-/// The whole index as one file: magic, a header record, one replace record per document, an end record — each
+/// The whole index as one file: magic, a header record, one replace record per document, the held versions the
+/// documents alone do not carry (tombstones), an end record — each
 /// framed with a checksum. Written to a temporary file, fsync'd and renamed over the old one, so a crash leaves
 /// either the old or the new snapshot, never a mix.
 /// </summary>
@@ -9,7 +10,8 @@ internal static class SnapshotFile
 {
     private static ReadOnlySpan<byte> Magic => "RAGSNP01"u8;
 
-    public static void Write(string path, SnapshotHeaderRecord header, IEnumerable<ReplaceDocumentRecord> documents)
+    public static void Write(
+        string path, SnapshotHeaderRecord header, IEnumerable<ReplaceDocumentRecord> documents, IEnumerable<DocumentVersionRecord> versions)
     {
         var temporary = path + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))
@@ -28,6 +30,11 @@ internal static class SnapshotFile
                 throw new InvalidOperationException($"The snapshot header announced {header.DocumentCount} documents but {written} were written.");
             }
 
+            foreach (var version in versions)
+            {
+                stream.Write(RecordFraming.Frame(version));
+            }
+
             stream.Write(RecordFraming.Frame(new SnapshotEndRecord(header.Generation, written)));
             stream.Flush(flushToDisk: true);
         }
@@ -37,7 +44,7 @@ internal static class SnapshotFile
     }
 
     /// <summary>
-    /// Streams the snapshot's records: the header first, then the documents. Unlike the log, a damaged snapshot is
+    /// Streams the snapshot's records: the header first, then the documents, then held versions. Unlike the log, a damaged snapshot is
     /// fatal — it was renamed into place only once complete, so damage means the disk lost data.
     /// </summary>
     public static IEnumerable<IndexRecord> Read(string path)
@@ -61,7 +68,14 @@ internal static class SnapshotFile
                 ?? throw new InvalidDataException($"The snapshot {path} holds something other than a document at position {i}.");
         }
 
-        if (ReadRecord(stream, path) is not SnapshotEndRecord end || end.DocumentCount != header.DocumentCount)
+        var next = ReadRecord(stream, path);
+        while (next is DocumentVersionRecord version)
+        {
+            yield return version;
+            next = ReadRecord(stream, path);
+        }
+
+        if (next is not SnapshotEndRecord end || end.DocumentCount != header.DocumentCount)
         {
             throw new InvalidDataException($"The snapshot {path} is incomplete.");
         }
