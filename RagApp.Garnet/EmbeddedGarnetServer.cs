@@ -42,6 +42,8 @@ public sealed class EmbeddedGarnetServer : IDisposable
             // Durability: every write goes to the AOF; checkpoints keep the replay short; recover on start.
             EnableAOF = true,
             CommitFrequencyMs = options.AofCommitIntervalMilliseconds,
+            // An acknowledged write is on the AOF before the client hears of it (the queue's 202 promise).
+            WaitForCommit = options.WaitForAofCommit,
             CheckpointFrequencySecs = options.CheckpointIntervalSeconds,
             Recover = true,
             CheckpointDir = Path.Combine(dataDirectory, "checkpoints"),

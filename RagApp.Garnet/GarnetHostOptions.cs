@@ -41,7 +41,18 @@ public sealed class GarnetHostOptions
     [Range(0, 86_400)]
     public int CheckpointIntervalSeconds { get; set; } = 60;
 
-    /// <summary>AOF commit interval in milliseconds; 0 commits every write before the next (slowest, safest).</summary>
+    /// <summary>
+    /// AOF commit interval in milliseconds; 0 commits every write on its own. With <see cref="WaitForAofCommit"/> the
+    /// interval is how long a write may wait to share a commit with others (group commit).
+    /// </summary>
     [Range(0, 60_000)]
     public int AofCommitIntervalMilliseconds { get; set; } = 10;
+
+    /// <summary>
+    /// Whether a reply waits until the AOF holds the write it answers. On (the default), a write the server has
+    /// acknowledged survives a crash of the server process: an upload answered 202 is never lost. Off, a crash loses
+    /// up to <see cref="AofCommitIntervalMilliseconds"/> of acknowledged writes, for more writes per second
+    /// (docs/configuration.md gives both figures).
+    /// </summary>
+    public bool WaitForAofCommit { get; set; } = true;
 }

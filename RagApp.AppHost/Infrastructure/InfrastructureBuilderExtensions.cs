@@ -62,7 +62,7 @@ public static class InfrastructureBuilderExtensions
                         context.Args.Add(resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
                     })
                     .OnBeforeResourceStarted(async (_, _, cancellationToken) =>
-                        await WriteRedisConfigAsync(configPath, directory, password.Resource, cancellationToken));
+                        await WriteRedisConfigAsync(configPath, directory, password.Resource, plan.DurableAcknowledgements, cancellationToken));
                 return redis.WithRedisHealthCheck();
             }
 
@@ -79,6 +79,7 @@ public static class InfrastructureBuilderExtensions
                         context.EnvironmentVariables["Garnet__Port"] = resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort);
                         context.EnvironmentVariables["Garnet__Password"] = password.Resource;
                         context.EnvironmentVariables["Garnet__DataDirectory"] = directory;
+                        context.EnvironmentVariables["Garnet__WaitForAofCommit"] = plan.DurableAcknowledgements ? "true" : "false";
                     })
                     .WithOtlpExporter();
                 return garnet.WithRedisHealthCheck();
@@ -164,24 +165,13 @@ public static class InfrastructureBuilderExtensions
         return builder.CreateResourceBuilder<IResourceWithConnectionString>(resource).WithHealthCheck(key);
     }
 
-    private static async Task WriteRedisConfigAsync(string path, string directory, ParameterResource password, CancellationToken cancellationToken)
+    private static async Task WriteRedisConfigAsync(
+        string path, string directory, ParameterResource password, bool durableAcknowledgements, CancellationToken cancellationToken)
     {
         var secret = await password.GetValueAsync(cancellationToken)
             ?? throw new InvalidOperationException("The redis password parameter has no value.");
-        var lines = new[]
-        {
-            "# Written by RagApp.AppHost before each start; edits are overwritten.",
-            "bind 127.0.0.1 -::1",
-            "protected-mode yes",
-            $"dir {directory}",
-            // AOF plus a periodic snapshot: a restarted server keeps queued jobs and their status.
-            "appendonly yes",
-            "appendfsync everysec",
-            "save 60 1",
-            // Queued work must never be evicted under memory pressure.
-            "maxmemory-policy noeviction",
-            string.Create(CultureInfo.InvariantCulture, $"requirepass {secret}"),
-        };
+        var lines = RedisServerConfiguration.Lines(directory, secret, durableAcknowledgements)
+            .Prepend("# Written by RagApp.AppHost before each start; edits are overwritten.");
         await File.WriteAllLinesAsync(path, lines, cancellationToken);
         if (!OperatingSystem.IsWindows())
         {

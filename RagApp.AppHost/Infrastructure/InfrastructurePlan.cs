@@ -7,5 +7,8 @@ public sealed record InfrastructurePlan(
     string DataDirectory,
     string Reason)
 {
+    /// <summary>Whether the local Redis server acknowledges a write only once it is on its append-only file.</summary>
+    public bool DurableAcknowledgements { get; init; } = true;
+
     public bool UsesContainers => Redis == RedisProvider.Container || VectorStore == VectorStoreProvider.QdrantContainer;
 }

@@ -48,7 +48,10 @@ public static class InfrastructurePlanner
 
         var (redis, redisReason) = ChooseLocalRedis(options.LocalRedis);
         var (vectors, vectorReason) = ChooseLocalVectorStore(options.LocalVectorStore);
-        return new(redis, vectors, dataDirectory, $"{reason}; {redisReason}; {vectorReason}");
+        return new(redis, vectors, dataDirectory, $"{reason}; {redisReason}; {vectorReason}")
+        {
+            DurableAcknowledgements = options.DurableAcknowledgements,
+        };
     }
 
     private static (RedisProvider, string) ChooseLocalRedis(LocalRedisKind kind) => kind switch

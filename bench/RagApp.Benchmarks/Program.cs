@@ -2,6 +2,22 @@ using RagApp.Benchmarks;
 
 // dotnet run -c Release --project bench/RagApp.Benchmarks -- [raw|e2e] [corpus.jsonl] [max documents] [[service/]Setting=value ...] (no "service/": the worker; "*/": every .NET service)
 // "raw" measures only the model, without starting the application; "e2e" only the application.
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- uploads: uploads/s with durable acknowledgements on and off.
+if (args.Length > 0 && args[0] == "uploads")
+{
+    Console.WriteLine("| Redis | durable acknowledgements | uploads/s | median ms | p99 ms | not 202 |");
+    Console.WriteLine("|---|---|---|---|---|---|");
+    foreach (var redis in new[] { "Garnet", "RedisServer" })
+    {
+        foreach (var durable in new[] { true, false })
+        {
+            Console.WriteLine(await UploadThroughput.RunAsync(redis, durable));
+        }
+    }
+
+    return;
+}
+
 var rawOnly = args.Length > 0 && args[0] == "raw";
 var endToEndOnly = args.Length > 0 && args[0] == "e2e";
 args = rawOnly || endToEndOnly ? args[1..] : args;
