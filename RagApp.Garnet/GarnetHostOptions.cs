@@ -42,11 +42,12 @@ public sealed class GarnetHostOptions
     public int CheckpointIntervalSeconds { get; set; } = 60;
 
     /// <summary>
-    /// AOF commit interval in milliseconds; 0 commits every write on its own. With <see cref="WaitForAofCommit"/> the
-    /// interval is how long a write may wait to share a commit with others (group commit).
+    /// AOF commit interval in milliseconds; 0 commits every write as it happens. With <see cref="WaitForAofCommit"/>
+    /// keep 0: a reply then waits for the next timed commit, and measured on 2 cores a 10 ms interval let through
+    /// 40 queue writes/s where 0 let through over 1,000.
     /// </summary>
     [Range(0, 60_000)]
-    public int AofCommitIntervalMilliseconds { get; set; } = 10;
+    public int AofCommitIntervalMilliseconds { get; set; }
 
     /// <summary>
     /// Whether a reply waits until the AOF holds the write it answers. On (the default), a write the server has

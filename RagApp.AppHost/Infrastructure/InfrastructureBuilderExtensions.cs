@@ -79,7 +79,9 @@ public static class InfrastructureBuilderExtensions
                         context.EnvironmentVariables["Garnet__Port"] = resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort);
                         context.EnvironmentVariables["Garnet__Password"] = password.Resource;
                         context.EnvironmentVariables["Garnet__DataDirectory"] = directory;
+                        // Durable: commit every write and answer after it; otherwise answer at once and commit every 10 ms.
                         context.EnvironmentVariables["Garnet__WaitForAofCommit"] = plan.DurableAcknowledgements ? "true" : "false";
+                        context.EnvironmentVariables["Garnet__AofCommitIntervalMilliseconds"] = plan.DurableAcknowledgements ? "0" : "10";
                     })
                     .WithOtlpExporter();
                 return garnet.WithRedisHealthCheck();
