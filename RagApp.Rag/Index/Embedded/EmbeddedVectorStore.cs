@@ -407,6 +407,11 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
 
                 LastLogRepair = repair;
             }
+            else if (_options.RepairDamagedLog)
+            {
+                // Left on, it would repair later damage silently instead of stopping for someone to look at it.
+                LogRepairNotNeeded(logPath);
+            }
 
             var replayed = records.Count(index.Apply);
             _stateLock.EnterWriteLock();
@@ -492,6 +497,10 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The index log {Path} was repaired: {Kept} intact records kept, {Regions} damaged regions ({Bytes} bytes) dropped; the damaged original is kept as {BackupPath}")]
     private partial void LogRepaired(string path, int kept, int regions, long bytes, string backupPath);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "VectorStore:RepairDamagedLog is on but the index log {Path} needed no repair; turn it off so later damage stops start-up again")]
+    private partial void LogRepairNotNeeded(string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Repair of the index log {Path} dropped {Bytes} damaged bytes at byte {Offset}")]
     private partial void LogRepairDropped(string path, long offset, long bytes);
