@@ -117,6 +117,38 @@ public sealed class WriteAheadLogDamageTests : IDisposable
         Assert.Equal("an earlier backup", File.ReadAllText(existing));
     }
 
+    [Fact]
+    public void DamageInTheFirstRecord_WithRecordsAfterIt_IsDamageInTheMiddle()
+    {
+        var path = _directory.File("index.wal");
+        var (records, frames) = WriteLog(path, 3);
+        FlipByte(path, frames[0].Offset + 9);
+
+        var failure = Assert.Throws<DamagedLogException>(() => Open(path, repair: false, out _, out _));
+        Assert.Equal(new DamagedRegion(frames[0].Offset, frames[0].Length), failure.Damage);
+
+        using var log = Open(path, repair: true, out var kept, out _);
+        AssertSame(records[1..], kept);
+    }
+
+    [Fact]
+    public void ARepairCutShortByACrash_IsDoneAgain_FromTheUntouchedOriginal()
+    {
+        var path = _directory.File("index.wal");
+        var (records, frames) = WriteLog(path, 3);
+        FlipByte(path, frames[1].Offset + 20);
+        // A crash after the repaired copy was started but before it was renamed over the log.
+        File.WriteAllBytes(path + ".repair", "RAGWAL02 half written"u8.ToArray());
+
+        using (var log = Open(path, repair: true, out var kept, out var recovery))
+        {
+            AssertSame([records[0], records[2]], kept);
+            Assert.NotNull(recovery.Repair);
+        }
+
+        Assert.False(File.Exists(path + ".repair"));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(12)]
