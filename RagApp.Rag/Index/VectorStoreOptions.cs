@@ -20,6 +20,13 @@ internal sealed class VectorStoreOptions : IValidatableObject
     [Range(typeof(long), "4096", "1099511627776")]
     public long SnapshotLogSizeBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Start-up with an embedded log damaged in the middle (intact records after the damage) stops unless this is on;
+    /// with it on, start-up keeps every intact record, drops only the damaged bytes, keeps the original as
+    /// <c>index.wal.damaged-&lt;time&gt;</c> and logs what it dropped. Meant for one start, then off again.
+    /// </summary>
+    public bool RepairDamagedLog { get; set; }
+
     /// <summary>Upper bound of chunks in one document; the whole document is held in memory until its stream ends.</summary>
     [Range(1, 1_000_000)]
     public int MaxChunksPerDocument { get; set; } = 20_000;
@@ -39,6 +46,12 @@ internal sealed class VectorStoreOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 "VectorStore:DataDirectory is required when VectorStore:Provider is Embedded.", [nameof(DataDirectory)]);
+        }
+
+        if (Provider != VectorStoreProvider.Embedded && RepairDamagedLog)
+        {
+            yield return new ValidationResult(
+                "VectorStore:RepairDamagedLog applies only to the Embedded provider's log.", [nameof(RepairDamagedLog)]);
         }
 
         // DataAnnotations does not descend into nested objects by itself.

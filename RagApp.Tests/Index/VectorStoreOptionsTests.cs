@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using RagApp.Rag.Index;
 
 namespace RagApp.Tests.Index;
 
@@ -20,6 +22,17 @@ public sealed class VectorStoreOptionsTests : IDisposable
             await IndexServiceHost.StartAsync(_directory.Path, new Dictionary<string, string?> { [key] = value }));
 
         Assert.Contains(named, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RepairDamagedLog_WithQdrant_IsRefused_NamingTheSetting()
+    {
+        var options = new VectorStoreOptions { Provider = VectorStoreProvider.Qdrant, RepairDamagedLog = true };
+
+        var results = new List<ValidationResult>();
+        Assert.False(Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true));
+
+        Assert.Contains("VectorStore:RepairDamagedLog", Assert.Single(results).ErrorMessage, StringComparison.Ordinal);
     }
 
     [Fact]

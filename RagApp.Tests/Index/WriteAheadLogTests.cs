@@ -1,5 +1,5 @@
-using RagApp.Rag.Index;
 using RagApp.Rag.Index.Embedded.Storage;
+using static RagApp.Tests.Index.TestRecords;
 
 namespace RagApp.Tests.Index;
 
@@ -14,22 +14,17 @@ public sealed class WriteAheadLogTests : IDisposable
     {
         var path = _directory.File("roundtrip.wal");
         var replace = Replace(1, "doc", 3);
-        using (var log = WriteAheadLog.Open(path, out var initial, out _))
+        using (var log = Open(path, out var initial, out _))
         {
             Assert.Empty(initial);
             log.Append(replace);
             log.Append(new DeleteDocumentRecord(2, "doc"));
         }
 
-        using var reopened = WriteAheadLog.Open(path, out var records, out var discarded);
+        using var reopened = Open(path, out var records, out var recovery);
 
-        Assert.Equal(0, discarded);
-        Assert.Equal(2, records.Count);
-        var read = Assert.IsType<ReplaceDocumentRecord>(records[0]);
-        Assert.Equal(replace.Document with { Metadata = read.Document.Metadata }, read.Document);
-        Assert.Equal(replace.Document.Metadata, read.Document.Metadata);
-        AssertSameChunks(replace.Chunks, read.Chunks);
-        Assert.Equal(new DeleteDocumentRecord(2, "doc"), records[1]);
+        Assert.Equal(WriteAheadLogRecovery.None, recovery);
+        AssertSame([replace, new DeleteDocumentRecord(2, "doc")], records);
     }
 
     [Fact]
@@ -38,7 +33,7 @@ public sealed class WriteAheadLogTests : IDisposable
         var path = _directory.File("torn.wal");
         long lengthAfterFirst;
         long fullLength;
-        using (var log = WriteAheadLog.Open(path, out _, out _))
+        using (var log = Open(path, out _, out _))
         {
             log.Append(Replace(1, "first", 2));
             lengthAfterFirst = log.Length;
@@ -51,24 +46,29 @@ public sealed class WriteAheadLogTests : IDisposable
         {
             File.WriteAllBytes(path, original.AsSpan(0, (int)cut).ToArray());
 
-            using var log = WriteAheadLog.Open(path, out var records, out var discarded);
+            using var log = Open(path, out var records, out var recovery);
 
             Assert.Equal(1, Assert.Single(records).Generation);
-            Assert.Equal(cut - lengthAfterFirst, discarded);
+            Assert.Equal(cut == lengthAfterFirst ? null : new DamagedRegion(lengthAfterFirst, cut - lengthAfterFirst), recovery.TornTail);
             Assert.Equal(lengthAfterFirst, new FileInfo(path).Length);
         }
     }
 
     [Fact]
-    public void ALogCutInsideItsMagic_StartsEmpty()
+    public void ALogCutInsideItsHeader_StartsEmpty()
     {
         var path = _directory.File("new.wal");
-        File.WriteAllBytes(path, "RAG"u8.ToArray());
+        File.WriteAllBytes(path, "RAGWAL02abc"u8.ToArray());
 
-        using var log = WriteAheadLog.Open(path, out var records, out var discarded);
+        using (var log = Open(path, out var records, out var recovery))
+        {
+            Assert.Empty(records);
+            Assert.Equal(new DamagedRegion(0, 11), recovery.TornTail);
+            log.Append(Replace(1, "after", 1));
+        }
 
-        Assert.Empty(records);
-        Assert.Equal(3, discarded);
+        using var reopened = Open(path, out var after, out _);
+        AssertSame([Replace(1, "after", 1)], after);
     }
 
     [Fact]
@@ -77,45 +77,9 @@ public sealed class WriteAheadLogTests : IDisposable
         var path = _directory.File("foreign.wal");
         File.WriteAllBytes(path, "NOT A RAGAPP LOG"u8.ToArray());
 
-        Assert.Throws<InvalidDataException>(() => WriteAheadLog.Open(path, out _, out _));
+        Assert.Throws<InvalidDataException>(() => Open(path, out _, out _));
     }
 
-    /// <summary>Every field of every chunk, vectors value by value: a codec that reorders or rounds values fails here.</summary>
-    private static void AssertSameChunks(IReadOnlyList<IndexedChunk> expected, IReadOnlyList<IndexedChunk> actual)
-    {
-        Assert.Equal(expected.Count, actual.Count);
-        foreach (var (sent, read) in expected.Zip(actual))
-        {
-            Assert.Equal(sent with { Vector = default }, read with { Vector = default });
-            Assert.Equal(sent.Vector.ToArray(), read.Vector.ToArray());
-        }
-    }
-
-    private static ReplaceDocumentRecord Replace(long generation, string documentId, int chunks)
-    {
-        var random = new Random((int)generation);
-        var document = new IndexedDocument
-        {
-            DocumentId = documentId,
-            Title = "T",
-            Metadata = new Dictionary<string, string> { ["k"] = "v" },
-            EmbeddingModel = "m",
-            EmbeddingDimensions = 8,
-            IndexedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000),
-            ChunkCount = chunks,
-        };
-        var list = Enumerable.Range(0, chunks).Select(ordinal => new IndexedChunk
-        {
-            ChunkId = RagApp.Core.Documents.ChunkIds.Create(documentId, ordinal),
-            Ordinal = ordinal,
-            Text = $"text {ordinal}",
-            Vector = SyntheticVectors.Unit(random, 8),
-            Page = ordinal + 1,
-            StartOffset = ordinal * 10,
-            EndOffset = (ordinal * 10) + 6,
-            Section = $"Section {ordinal}",
-            ContentHash = $"hash {ordinal}",
-        }).ToArray();
-        return new ReplaceDocumentRecord(generation, document, list);
-    }
+    private static WriteAheadLog Open(string path, out List<IndexRecord> records, out WriteAheadLogRecovery recovery) =>
+        WriteAheadLog.Open(path, repairDamage: false, TimeProvider.System, out records, out recovery);
 }

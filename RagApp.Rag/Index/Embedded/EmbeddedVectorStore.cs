@@ -52,6 +52,9 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
 
     public int LogRecordCount => _log?.RecordCount ?? 0;
 
+    /// <summary>What the repair at start-up dropped and kept, when <see cref="VectorStoreOptions.RepairDamagedLog"/> found damage to repair.</summary>
+    public LogRepairReport? LastLogRepair { get; private set; }
+
     public DateTimeOffset LastSnapshotAt => new(Interlocked.Read(ref _lastSnapshotTicks), TimeSpan.Zero);
 
     public Task InitializeAsync(CancellationToken cancellationToken)
@@ -385,12 +388,29 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         }
 
         var snapshotGeneration = index.Generation;
-        var log = WriteAheadLog.Open(Path.Combine(DataDirectory, LogFileName), out var records, out var discardedBytes);
+        var logPath = Path.Combine(DataDirectory, LogFileName);
+        var log = WriteAheadLog.Open(logPath, _options.RepairDamagedLog, _timeProvider, out var records, out var recovery);
         try
         {
-            if (discardedBytes > 0)
+            if (recovery.TornTail is { } tornTail)
             {
-                LogDamagedTailDiscarded(discardedBytes, records.Count);
+                LogTornTailDiscarded(logPath, tornTail.Offset, tornTail.Length, records.Count);
+            }
+
+            if (recovery.Repair is { } repair)
+            {
+                LogRepaired(repair.LogPath, repair.KeptRecords, repair.DroppedRegions.Count, repair.DroppedBytes, repair.BackupPath);
+                foreach (var region in repair.DroppedRegions)
+                {
+                    LogRepairDropped(repair.LogPath, region.Offset, region.Length);
+                }
+
+                LastLogRepair = repair;
+            }
+            else if (_options.RepairDamagedLog)
+            {
+                // Left on, it would repair later damage silently instead of stopping for someone to look at it.
+                LogRepairNotNeeded(logPath);
             }
 
             var replayed = records.Count(index.Apply);
@@ -471,8 +491,19 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
     private partial void LogLoaded(string directory, int documents, int chunks, long generation, long snapshotGeneration, int replayed, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "The index log ended in {Bytes} bytes of an unfinished write (a crash mid-write); they were cut off and the {Records} complete records before them kept")]
-    private partial void LogDamagedTailDiscarded(long bytes, int records);
+        Message = "The index log {Path} ended in {Bytes} bytes of an unfinished write from byte {Offset} (a crash mid-write); they were cut off and the {Records} complete records before them kept")]
+    private partial void LogTornTailDiscarded(string path, long offset, long bytes, int records);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The index log {Path} was repaired: {Kept} intact records kept, {Regions} damaged regions ({Bytes} bytes) dropped; the damaged original is kept as {BackupPath}")]
+    private partial void LogRepaired(string path, int kept, int regions, long bytes, string backupPath);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "VectorStore:RepairDamagedLog is on but the index log {Path} needed no repair; turn it off so later damage stops start-up again")]
+    private partial void LogRepairNotNeeded(string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Repair of the index log {Path} dropped {Bytes} damaged bytes at byte {Offset}")]
+    private partial void LogRepairDropped(string path, long offset, long bytes);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Index snapshot written at generation {Generation}: {Documents} documents, {Chunks} chunks, {Folded} log records folded in, {ElapsedMs:F0} ms")]

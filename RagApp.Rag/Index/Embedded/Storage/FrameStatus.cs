@@ -4,6 +4,6 @@ internal enum FrameStatus
 {
     Complete,
     EndOfStream,
-    /// <summary>Cut short or failing its checksum: a write the process did not finish.</summary>
+    /// <summary>Cut short, without its sync marker or failing its checksum: an unfinished write, or damage.</summary>
     Damaged,
 }
