@@ -71,7 +71,17 @@ internal sealed class AppUnderTest : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var app = new AppUnderTest(process, dataDirectory, log, redis) { LogPath = logPath };
-        await app.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), cancellationToken);
+        try
+        {
+            await app.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), cancellationToken);
+        }
+        catch
+        {
+            // Never leave a half-started application holding the ports for the next run.
+            await app.DisposeAsync();
+            throw;
+        }
+
         return app;
     }
 

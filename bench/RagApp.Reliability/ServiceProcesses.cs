@@ -38,15 +38,30 @@ internal sealed class ServiceProcesses(int appHostPid)
         return null;
     }
 
-    /// <summary>Every descendant of the AppHost.</summary>
+    /// <summary>
+    /// Every descendant of the AppHost, and of the orchestrator (DCP) it started: DCP detaches from the AppHost (its
+    /// parent becomes init) and starts the services, so it is found by the <c>--monitor &lt;AppHost pid&gt;</c> it runs with.
+    /// </summary>
     public List<int> All()
     {
         var children = new Dictionary<int, List<int>>();
+        var monitors = new Dictionary<int, List<int>>();
         foreach (var directory in Directory.GetDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(directory), out var pid) && ParentOf(pid) is { } parent)
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            if (ParentOf(pid) is { } parent)
             {
                 (children.TryGetValue(parent, out var list) ? list : children[parent] = []).Add(pid);
+            }
+
+            if (CommandLine(pid) is { } commandLine && commandLine.Contains(" start-apiserver ", StringComparison.Ordinal)
+                && MonitoredPid(commandLine) is { } monitored)
+            {
+                (monitors.TryGetValue(monitored, out var list) ? list : monitors[monitored] = []).Add(pid);
             }
         }
 
@@ -54,7 +69,7 @@ internal sealed class ServiceProcesses(int appHostPid)
         var pending = new Stack<int>([appHostPid]);
         while (pending.TryPop(out var pid))
         {
-            foreach (var child in children.GetValueOrDefault(pid) ?? [])
+            foreach (var child in (children.GetValueOrDefault(pid) ?? []).Concat(monitors.GetValueOrDefault(pid) ?? []))
             {
                 result.Add(child);
                 pending.Push(child);
@@ -62,6 +77,13 @@ internal sealed class ServiceProcesses(int appHostPid)
         }
 
         return result;
+    }
+
+    private static int? MonitoredPid(string commandLine)
+    {
+        var arguments = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var index = Array.IndexOf(arguments, "--monitor");
+        return index >= 0 && index + 1 < arguments.Length && int.TryParse(arguments[index + 1], CultureInfo.InvariantCulture, out var pid) ? pid : null;
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
