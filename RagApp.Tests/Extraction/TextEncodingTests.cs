@@ -96,9 +96,22 @@ public class TextEncodingTests
     [Fact]
     public void HtmlMetaCharset_DecidesOverWhatTheBytesLookLike()
     {
-        // KOI8-R bytes of Russian text also read as (wrong) Windows-1251 or other Cyrillic code pages; only the
-        // declaration says which one the page is in.
-        const string Text = "Привет";
+        // Windows-1252 text whose bytes happen to be valid UTF-8 ("Ã©" is C3 A9, UTF-8 for "é"): only the
+        // declaration tells which the page is in.
+        const string Text = "Ã©tÃ© Â© Ã‰cole";
+        var html = $"<html><head><meta charset=\"windows-1252\"></head><body><p>{Text}</p></body></html>";
+        var bytes = Windows1252.GetBytes(html);
+        Assert.True(System.Text.Unicode.Utf8.IsValid(bytes), "the fixture should be valid UTF-8 as well");
+
+        var document = Extract(DocumentFormat.Html, bytes);
+
+        Assert.Equal(Text, document.Text);
+    }
+
+    [Fact]
+    public void HtmlInKoi8R_WithAMetaCharset_IsReadAsWritten()
+    {
+        const string Text = "Съешь же ещё этих мягких французских булок, да выпей чаю.";
         var html = $"<html><head><meta charset=\"koi8-r\"></head><body><p>{Text}</p></body></html>";
 
         var document = Extract(DocumentFormat.Html, CodePagesEncodingProvider.Instance.GetEncoding("koi8-r")!.GetBytes(html));
