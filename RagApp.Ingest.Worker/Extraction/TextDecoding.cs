@@ -50,7 +50,9 @@ internal static partial class TextDecoding
         }
         catch (DecoderFallbackException ex)
         {
-            throw new DocumentRejectedException($"The document is not valid {encoding.WebName} text, although it says it is.", ex);
+            // Only what a byte-order mark chose can fail here: BOM-less UTF-8 was validated, legacy code pages map every byte.
+            var name = encoding.WebName.ToUpperInvariant();
+            throw new DocumentRejectedException($"The document starts with a {name} byte-order mark, but the text is not valid {name}.", ex);
         }
 
         if (length > maxCharacters)

@@ -72,6 +72,17 @@ public class TextEncodingTests
     }
 
     [Fact]
+    public void Utf16ByteOrderMark_FollowedByInvalidUtf16_IsRejected()
+    {
+        // A high surrogate with no low surrogate after it.
+        byte[] content = [.. Encoding.Unicode.Preamble, .. Encoding.Unicode.GetBytes("text "), 0x3D, 0xD8, 0x41, 0x00];
+
+        var error = Assert.Throws<DocumentRejectedException>(() => Extract(DocumentFormat.PlainText, content));
+
+        Assert.Equal("The document starts with a UTF-16 byte-order mark, but the text is not valid UTF-16.", error.Message);
+    }
+
+    [Fact]
     public void Utf16WithByteOrderMark_PassesTheFormatCheck()
     {
         byte[] content = [.. Encoding.Unicode.Preamble, .. Encoding.Unicode.GetBytes("text")];
