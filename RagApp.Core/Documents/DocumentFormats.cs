@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
-using System.Text.Unicode;
 
 namespace RagApp.Core.Documents;
 
@@ -117,8 +116,9 @@ public static class DocumentFormats
 
     /// <summary>
     /// Checks the declared format against the content: a PDF must start with <c>%PDF-</c> (after at most
-    /// 1 KB of whitespace or a byte-order mark), a DOCX must be a ZIP archive, and text formats must be
-    /// UTF-8 without NUL bytes and not a PDF or ZIP in disguise. An empty document is never consistent.
+    /// 1 KB of whitespace or a byte-order mark), a DOCX must be a ZIP archive, and text formats must not contain
+    /// NUL bytes (unless a UTF-16 or UTF-32 byte-order mark says why) nor be a PDF or ZIP in disguise. Text in any
+    /// encoding passes; the ingest worker detects it. An empty document is never consistent.
     /// </summary>
     /// <param name="problem">A short, user-readable reason when the check fails.</param>
     public static bool IsConsistent(DocumentFormat declared, ReadOnlySpan<byte> content, [NotNullWhen(false)] out string? problem)
@@ -154,9 +154,12 @@ public static class DocumentFormats
             return $"declared {declaredType} but the content is a ZIP archive (such as a DOCX file)";
         }
 
-        if (content.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || content.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        // UTF-16 and UTF-32 text is full of NUL bytes; its byte-order mark says it is text. Other encodings than UTF-8
+        // are the worker's to detect (it also rejects binary data without NUL bytes).
+        if (content.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || content.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])
+            || content.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
         {
-            return $"declared {declaredType} but the content is UTF-16 encoded; only UTF-8 text is supported";
+            return null;
         }
 
         if (content.Contains((byte)0))
@@ -164,7 +167,7 @@ public static class DocumentFormats
             return $"declared {declaredType} but the content contains NUL bytes, so it is binary data rather than text";
         }
 
-        return Utf8.IsValid(content) ? null : $"declared {declaredType} but the content is not valid UTF-8 text";
+        return null;
     }
 
     private static bool StartsWithPdfHeader(ReadOnlySpan<byte> content)

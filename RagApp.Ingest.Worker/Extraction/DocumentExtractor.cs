@@ -7,8 +7,9 @@ using RagApp.Core.Documents;
 
 /// <summary>
 /// Extracts text from a document of any supported format. Whatever goes wrong with the document itself
-/// comes out as a <see cref="DocumentRejectedException"/> with a message for the user; only cancellation
-/// passes through as it is.
+/// comes out as a <see cref="DocumentRejectedException"/> with a message for the user (see <see cref="ParserFailures"/>
+/// for how a parser's failure is told from ours); cancellation and failures that are not the document's fault pass
+/// through as they are, so that the job is retried instead of the document refused.
 /// </summary>
 public sealed partial class DocumentExtractor
 {
@@ -70,10 +71,10 @@ public sealed partial class DocumentExtractor
         {
             document = extractor.Extract(content, cancellationToken);
         }
-        catch (Exception ex) when (ex is not (DocumentRejectedException or OperationCanceledException or OutOfMemoryException))
+        catch (Exception ex) when (ex is not DocumentRejectedException && ParserFailures.IsCausedByDocument(ex))
         {
-            // Parsers throw whatever their internals hit on a damaged file (format, index, null-reference,
-            // XML exceptions); none of it means anything to the user, and none of it gets better on retry.
+            // What a parser throws on a damaged file means nothing to the user, and does not get better on retry.
+            // Anything else (a bug of ours) goes on as it is: the worker retries the job and logs the stack trace.
             throw new DocumentRejectedException(
                 $"The {DocumentFormats.ContentTypeOf(format)} document could not be read; it is damaged or not a valid file of that type.", ex);
         }

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Globalization;
 using System.IO.Compression;
 
@@ -15,40 +16,54 @@ internal static class DocxPackageGuard
 
     public static void Check(Stream package, ExtractionOptions limits)
     {
-        ZipArchive zip;
+        using var zip = Open(package);
+        ReadOnlyCollection<ZipArchiveEntry> entries;
         try
         {
-            zip = new ZipArchive(package, ZipArchiveMode.Read, leaveOpen: true);
+            // The central directory is read on first access: its damage shows here rather than in the constructor.
+            entries = zip.Entries;
         }
         catch (InvalidDataException ex)
         {
-            throw new DocumentRejectedException("The DOCX file is damaged: it is not a readable ZIP archive.", ex);
+            throw Unreadable(ex);
         }
 
-        using (zip)
+        if (entries.Count > limits.MaxDocxEntries)
         {
-            if (zip.Entries.Count > limits.MaxDocxEntries)
+            throw new DocumentRejectedException(string.Create(CultureInfo.InvariantCulture,
+                $"The DOCX file has {entries.Count:N0} parts, more than the {limits.MaxDocxEntries:N0} accepted."));
+        }
+
+        long total = 0;
+        foreach (var entry in entries)
+        {
+            total += entry.Length;
+            if (total > limits.MaxDocxUncompressedBytes)
             {
                 throw new DocumentRejectedException(string.Create(CultureInfo.InvariantCulture,
-                    $"The DOCX file has {zip.Entries.Count:N0} parts, more than the {limits.MaxDocxEntries:N0} accepted."));
+                    $"The DOCX file expands to more than {limits.MaxDocxUncompressedBytes / (1024 * 1024):N0} MB, more than this service accepts."));
             }
 
-            long total = 0;
-            foreach (var entry in zip.Entries)
+            if (entry.Length > RatioCheckMinimumBytes && entry.Length > entry.CompressedLength * limits.MaxCompressionRatio)
             {
-                total += entry.Length;
-                if (total > limits.MaxDocxUncompressedBytes)
-                {
-                    throw new DocumentRejectedException(string.Create(CultureInfo.InvariantCulture,
-                        $"The DOCX file expands to more than {limits.MaxDocxUncompressedBytes / (1024 * 1024):N0} MB, more than this service accepts."));
-                }
-
-                if (entry.Length > RatioCheckMinimumBytes && entry.Length > entry.CompressedLength * limits.MaxCompressionRatio)
-                {
-                    throw new DocumentRejectedException(
-                        $"The DOCX file looks like a zip bomb: its part '{entry.FullName}' is compressed more than {limits.MaxCompressionRatio} to 1.");
-                }
+                throw new DocumentRejectedException(
+                    $"The DOCX file looks like a zip bomb: its part '{entry.FullName}' is compressed more than {limits.MaxCompressionRatio} to 1.");
             }
         }
     }
+
+    private static ZipArchive Open(Stream package)
+    {
+        try
+        {
+            return new ZipArchive(package, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw Unreadable(ex);
+        }
+    }
+
+    private static DocumentRejectedException Unreadable(InvalidDataException ex) =>
+        new("The DOCX file is damaged: it is not a readable ZIP archive.", ex);
 }

@@ -43,7 +43,7 @@ internal sealed class HtmlExtractor(IOptions<ExtractionOptions> options) : IDocu
     public ExtractedDocument Extract(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        var html = TextDecoding.DecodeUtf8(content.Span, int.MaxValue - 1);
+        var html = TextDecoding.Decode(content.Span, int.MaxValue - 1, html: true);
         if (!HtmlNestingGuard.IsWithinDepth(html, limits.MaxHtmlDepth, cancellationToken))
         {
             throw new DocumentRejectedException($"The HTML is nested more than {limits.MaxHtmlDepth} elements deep, which no readable page needs.");

@@ -16,7 +16,7 @@ internal sealed class MarkdownExtractor(IOptions<ExtractionOptions> options) : I
 
     public ExtractedDocument Extract(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
-        var text = TextDecoding.DecodeUtf8(content.Span, options.Value.MaxExtractedCharacters);
+        var text = TextDecoding.Decode(content.Span, options.Value.MaxExtractedCharacters);
         var outline = MarkdownHeadingScanner.Scan(text, cancellationToken);
         return new ExtractedDocument(text, outline.FirstTopLevelTitle, Pages: [], outline.ToSections(text.Length));
     }

@@ -10,5 +10,5 @@ internal sealed class PlainTextExtractor(IOptions<ExtractionOptions> options) : 
     public DocumentFormat Format => DocumentFormat.PlainText;
 
     public ExtractedDocument Extract(ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
-        new(TextDecoding.DecodeUtf8(content.Span, options.Value.MaxExtractedCharacters), Title: null, Pages: [], Sections: []);
+        new(TextDecoding.Decode(content.Span, options.Value.MaxExtractedCharacters), Title: null, Pages: [], Sections: []);
 }
