@@ -37,7 +37,8 @@ public static class JobsApi
         api.MapGet($"{id}/events", StreamAsync)
             .WithName("StreamJobEvents")
             .WithSummary("Streams the job's status changes as server-sent events until it ends.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            // Each event ("status") carries a JobStatusResponse as its data.
+            .Produces<JobStatusResponse>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;
