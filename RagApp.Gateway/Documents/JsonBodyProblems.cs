@@ -12,6 +12,16 @@ internal static class JsonBodyProblems
     public static (string Title, string Field, string Message) Describe(JsonException exception)
     {
         var field = FieldOf(exception.Path);
+        if (exception.InnerException?.Message.Contains("UTF-8", StringComparison.Ordinal) == true)
+        {
+            return ("The request body is not valid JSON.", field, "is not valid UTF-8 text");
+        }
+
+        if (exception.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            return ("The request body is not valid JSON.", "body", "nests arrays or objects too deeply");
+        }
+
         if (exception.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
         {
             return ("The request body does not have the expected shape.", field, ExpectedValue(field));

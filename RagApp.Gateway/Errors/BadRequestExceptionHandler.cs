@@ -35,13 +35,16 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
                 "The request is malformed: its body or parameters could not be read."),
         };
 
-        httpContext.Response.StatusCode = badRequest.StatusCode;
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetails { Status = badRequest.StatusCode, Title = title, Detail = detail };
+        if (ParameterBinding.Describe(badRequest.Message) is var (field, message))
         {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = badRequest.StatusCode, Title = title, Detail = detail },
-        });
+            problem.Title = "The request is not valid.";
+            problem.Detail = $"{field}: {message}";
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+        }
+
+        httpContext.Response.StatusCode = badRequest.StatusCode;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bad request {Method} {Path}: answered {StatusCode}")]

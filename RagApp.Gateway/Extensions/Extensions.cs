@@ -26,6 +26,9 @@ internal static class Extensions
         // Order matters: the first handler that recognises the exception answers.
         builder.Services.AddExceptionHandler<RedisUnavailableExceptionHandler>();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures (a query parameter that is not a number) throw, so that BadRequestExceptionHandler can name
+        // the parameter; otherwise they answer an empty 400 that says nothing of which one.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
             kestrel.Limits.MaxRequestLineSize = Math.Max(kestrel.Limits.MaxRequestLineSize, GatewayOptions.RequestLineLimit));
 

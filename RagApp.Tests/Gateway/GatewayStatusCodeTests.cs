@@ -107,6 +107,7 @@ public sealed class GatewayStatusCodeTests(GatewayFixture fixture)
     [InlineData("{\"text\": \"a\", \"metadata\": \"team\"}", "metadata", "must be a JSON object")]
     [InlineData("[\"text\"]", "body", "must be a JSON object")]
     [InlineData("{\"text\": \"a\",", "body", "is not valid JSON")]
+    [InlineData("{\"text\": \"a\", \"nested\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}", "body", "too deeply")]
     public async Task Upload_JsonThatDoesNotBind_Answers400NamingTheFieldWithoutTypeNames(string json, string field, string expected)
     {
         using var response = await fixture.Client.PostAsync(Documents, new StringContent(json, Encoding.UTF8, "application/json"), Cancellation);
@@ -117,11 +118,24 @@ public sealed class GatewayStatusCodeTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Upload_JsonTextNotValidUtf8_Answers400NamingTheText()
+    {
+        byte[] json = [.. "{\"text\": \"abc"u8, 0xC3, 0x28, 0xFF, .. "def\"}"u8];
+        using var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await fixture.Client.PostAsync(Documents, content, Cancellation);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "POST", Documents);
+        Assert.Equal("is not valid UTF-8 text", problem.GetProperty("errors").GetProperty("text")[0].GetString());
+    }
+
+    [Fact]
     public async Task ListDocuments_PageSizeNotANumber_Answers400ProblemWithoutTypeNames()
     {
         using var response = await fixture.Client.GetAsync($"{Documents}?page_size=many", Cancellation);
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "GET", Documents);
+        Assert.Equal("must be a whole number", problem.GetProperty("errors").GetProperty("page_size")[0].GetString());
         AssertNoTypeNames(problem.GetRawText());
     }
 
