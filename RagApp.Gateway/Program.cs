@@ -1,6 +1,3 @@
-using RagApp.Gateway.Apis;
-using Scalar.AspNetCore;
-
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -8,14 +5,6 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-
-app.MapDefaultEndpoints();
-app.MapOpenApi();
-app.MapScalarApiReference();
-app.MapHealthApi();
-app.MapDocumentsApi();
-app.MapJobsApi();
+app.UseGateway();
 
 app.Run();

@@ -11,15 +11,18 @@ public static class DocumentsApi
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/documents").WithTags("Documents");
+        // Longer ids are no document's: routing answers 404 without asking RagApp.Rag.
+        var id = $"/{{id:maxlength({DocumentIds.MaxLength})}}";
 
         api.MapPost("/", UploadAsync)
             .WithName("UploadDocuments")
             .WithSummary("Queues documents for ingestion: JSON {text, title?, document_id?, metadata?} or multipart files.")
             // No Accepts<T>() metadata: routing would then answer other content types with a bare 415
             // before UploadReader can say which field is wrong.
-            .Produces<DocumentAccepted>(StatusCodes.Status202Accepted)
-            .Produces<DocumentsAccepted>(StatusCodes.Status202Accepted, "application/json")
+            // Request bodies and the 202's two shapes: see UploadDocumentsOperationTransformer.
+            .Produces<DocumentsAccepted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status408RequestTimeout)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
@@ -29,21 +32,29 @@ public static class DocumentsApi
             .WithName("ListDocuments")
             .WithSummary("Lists indexed documents, a page at a time.")
             .Produces<DocumentPage>()
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapGet("/{id}", GetAsync)
+        api.MapGet(id, GetAsync)
             .WithName("GetDocument")
             .WithSummary("Describes one indexed document.")
             .Produces<DocumentResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapGet("/{id}/chunks", GetChunksAsync)
+        api.MapGet($"{id}/chunks", GetChunksAsync)
             .WithName("GetDocumentChunks")
             .WithSummary("The chunks the index holds for a document, in order: what questions are answered from.")
             .Produces<DocumentChunks>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapDelete("/{id}", DeleteAsync)
+        api.MapDelete(id, DeleteAsync)
             .WithName("DeleteDocument")
             .WithSummary("Queues the removal of a document and every chunk of it, ordered with the document's uploads: the newest submission wins.")
             .Produces<DocumentAccepted>(StatusCodes.Status202Accepted)

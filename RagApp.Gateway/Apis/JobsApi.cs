@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using RagApp.Core.Queue;
+using RagApp.Gateway.Documents;
 
 namespace RagApp.Gateway.Apis;
 
@@ -9,15 +10,19 @@ public static class JobsApi
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/jobs").WithTags("Jobs");
+        // Every job endpoint reads Redis: 503 (with Retry-After) while it cannot be reached.
+        var api = app.MapGroup("/api/v1/jobs").WithTags("Jobs")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        // Longer ids are no job's: routing answers 404 without asking Redis.
+        var id = $"/{{id:maxlength({DocumentIds.MaxLength})}}";
 
-        api.MapGet("/{id}", GetAsync)
+        api.MapGet(id, GetAsync)
             .WithName("GetJob")
             .WithSummary("The status of an ingest job: queued, processing, succeeded, unchanged, superseded or failed.")
             .Produces<JobStatusResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapPost("/{id}/retry", RetryAsync)
+        api.MapPost($"{id}/retry", RetryAsync)
             .WithName("RetryJob")
             .WithSummary("Queues a failed (dead-lettered) job again, with its original document version.")
             .Produces<JobStatusResponse>(StatusCodes.Status202Accepted)
@@ -29,10 +34,11 @@ public static class JobsApi
             .WithSummary("Queues every retryable failed job again.")
             .Produces<RetryFailedResponse>();
 
-        api.MapGet("/{id}/events", StreamAsync)
+        api.MapGet($"{id}/events", StreamAsync)
             .WithName("StreamJobEvents")
             .WithSummary("Streams the job's status changes as server-sent events until it ends.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            // Each event ("status") carries a JobStatusResponse as its data.
+            .Produces<JobStatusResponse>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;

@@ -14,6 +14,9 @@ public static partial class DocumentIds
 
     public const string Rule = "1 to 128 characters: letters, digits, '.', '_', ':', '-', starting with a letter or digit";
 
+    /// <summary>The <see cref="Rule"/> as a regular expression (also published in the OpenAPI document).</summary>
+    public const string Pattern = @"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$";
+
     public static bool IsValid(string? id) => id is not null && ValidId().IsMatch(id);
 
     public static string ForFile(string fileName)
@@ -36,6 +39,6 @@ public static partial class DocumentIds
 
     public static string ForText(string text) => "text-" + Core.Documents.ContentHash.Of(text)[..24];
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(Pattern, RegexOptions.CultureInvariant)]
     private static partial Regex ValidId();
 }

@@ -13,7 +13,7 @@ namespace RagApp.Gateway.Documents;
 /// </summary>
 internal sealed class UploadReader(IOptions<UploadOptions> options)
 {
-    private const int MaxTitleLength = 512;
+    public const int MaxTitleLength = 512;
 
     private UploadOptions Limits => options.Value;
 
@@ -46,6 +46,18 @@ internal sealed class UploadReader(IOptions<UploadOptions> options)
             return UploadReadResult.Failed(ProblemResults.Field(
                 StatusCodes.Status400BadRequest, "The upload is not valid.", "body", exception.Message));
         }
+        catch (IOException exception) when (exception is not BadHttpRequestException && request.HasFormContentType
+            && !cancellationToken.IsCancellationRequested)
+        {
+            // The body ended before the multipart closing boundary: a boundary that does not match the content type's,
+            // or a truncated body. Other BadHttpRequestExceptions (an IOException too) are caught above or mapped by
+            // BadRequestExceptionHandler; a client that went away is cancelled and answered by nobody.
+            return UploadReadResult.Failed(ProblemResults.Field(
+                StatusCodes.Status400BadRequest,
+                "The upload is not valid.",
+                "body",
+                "the multipart body ended before its closing boundary: the boundary does not match the Content-Type header's, or the body is truncated"));
+        }
 
         return UploadReadResult.Failed(ProblemResults.Field(
             StatusCodes.Status415UnsupportedMediaType,
@@ -63,8 +75,8 @@ internal sealed class UploadReader(IOptions<UploadOptions> options)
         }
         catch (System.Text.Json.JsonException exception)
         {
-            return UploadReadResult.Failed(ProblemResults.Field(
-                StatusCodes.Status400BadRequest, "The request body is not valid JSON.", "body", exception.Message));
+            var (title, field, message) = JsonBodyProblems.Describe(exception);
+            return UploadReadResult.Failed(ProblemResults.Field(StatusCodes.Status400BadRequest, title, field, message));
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -83,6 +95,11 @@ internal sealed class UploadReader(IOptions<UploadOptions> options)
         if (errors.Count > 0 || body?.Text is null)
         {
             return UploadReadResult.Failed(ProblemResults.Validation(errors));
+        }
+
+        if (body.Text.Length > Limits.MaxTextCharacters)
+        {
+            return TooLarge("text", $"is {body.Text.Length} characters; the limit is {Limits.MaxTextCharacters}");
         }
 
         var content = Encoding.UTF8.GetBytes(body.Text);
@@ -167,6 +184,12 @@ internal sealed class UploadReader(IOptions<UploadOptions> options)
                 return Unsupported(field, $"'{file.FileName}': {mismatch}");
             }
 
+            if (format is DocumentFormat.PlainText or DocumentFormat.Markdown && CharacterCount(content) is var characters
+                && characters > Limits.MaxTextCharacters)
+            {
+                return TooLarge(field, $"'{file.FileName}' is {characters} characters; the limit is {Limits.MaxTextCharacters}");
+            }
+
             var id = documentId ?? DocumentIds.ForFile(file.FileName);
             if (!seenIds.Add(id))
             {
@@ -189,6 +212,10 @@ internal sealed class UploadReader(IOptions<UploadOptions> options)
         await stream.ReadExactlyAsync(content, cancellationToken);
         return content;
     }
+
+    /// <summary>Characters of a text file as the ingest worker counts them: UTF-8 decoded, without its byte order mark.</summary>
+    private static int CharacterCount(ReadOnlySpan<byte> content) =>
+        Encoding.UTF8.GetCharCount(content.StartsWith(Encoding.UTF8.Preamble) ? content[Encoding.UTF8.Preamble.Length..] : content);
 
     private static void ValidateTitle(string? title, Dictionary<string, string[]> errors)
     {

@@ -1,0 +1,44 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace RagApp.Gateway.Errors;
+
+/// <summary>
+/// Answers 503 with <c>Retry-After</c> when Redis (queue and job statuses) cannot be reached, instead of a 500: the
+/// request was fine and will succeed once Redis is back. The multiplexer fails fast while disconnected (see
+/// <c>AddGatewayServices</c>), so this answer comes at once rather than after the command timeout.
+/// </summary>
+internal sealed partial class RedisUnavailableExceptionHandler(
+    IProblemDetailsService problemDetails, IOptions<GatewayOptions> options, ILogger<RedisUnavailableExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not (RedisConnectionException or RedisTimeoutException) || httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        LogRedisUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name);
+        var retryAfter = Math.Max(1, (int)Math.Ceiling(options.Value.UnavailableRetryAfter.TotalSeconds));
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The job store is not reachable.",
+                Detail = $"Redis, which holds the ingest queue and job statuses, cannot be reached right now; nothing was changed. Retry after {retryAfter} s.",
+            },
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable ({ExceptionType}): {Method} {Path} answered 503")]
+    private static partial void LogRedisUnavailable(ILogger logger, string method, PathString path, string exceptionType);
+}
