@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using RagApp.Core.Documents;
 
 namespace RagApp.Gateway.Documents;
 
@@ -20,7 +21,7 @@ public sealed class UploadOptions
     /// (same default); keep this no higher, so that what the gateway accepts the worker can index.
     /// </summary>
     [Range(1, 500_000_000)]
-    public int MaxTextCharacters { get; set; } = 10_000_000;
+    public int MaxTextCharacters { get; set; } = DocumentLimits.DefaultMaxTextCharacters;
 
     /// <summary>Most files in one multipart request.</summary>
     [Range(1, 1000)]

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using RagApp.Core.Documents;
 
 namespace RagApp.Ingest.Worker.Extraction;
 
@@ -13,7 +14,7 @@ public sealed class ExtractionOptions
 
     /// <summary>Documents whose extracted text is longer are rejected rather than silently truncated.</summary>
     [Range(1, 500_000_000)]
-    public int MaxExtractedCharacters { get; set; } = 10_000_000;
+    public int MaxExtractedCharacters { get; set; } = DocumentLimits.DefaultMaxTextCharacters;
 
     /// <summary>PDFs with more pages are rejected.</summary>
     [Range(1, 1_000_000)]
