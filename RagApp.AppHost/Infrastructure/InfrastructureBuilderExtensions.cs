@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using RagApp.AppHost.Supervision;
 
 namespace RagApp.AppHost.Infrastructure;
 
@@ -63,7 +64,7 @@ public static class InfrastructureBuilderExtensions
                     })
                     .OnBeforeResourceStarted(async (_, _, cancellationToken) =>
                         await WriteRedisConfigAsync(configPath, directory, password.Resource, cancellationToken));
-                return redis.WithRedisHealthCheck();
+                return redis.WithRestartOnCrash().WithRedisHealthCheck();
             }
 
             default:
@@ -81,7 +82,7 @@ public static class InfrastructureBuilderExtensions
                         context.EnvironmentVariables["Garnet__DataDirectory"] = directory;
                     })
                     .WithOtlpExporter();
-                return garnet.WithRedisHealthCheck();
+                return garnet.WithRestartOnCrash().WithRedisHealthCheck();
             }
         }
     }
@@ -139,7 +140,8 @@ public static class InfrastructureBuilderExtensions
                     context.EnvironmentVariables["QDRANT__STORAGE__SNAPSHOTS_PATH"] = Path.Combine(directory, "snapshots");
                     context.EnvironmentVariables["QDRANT__TELEMETRY_DISABLED"] = "true";
                 })
-                .WithHttpHealthCheck("/readyz", endpointName: QdrantConnection.HttpEndpointName);
+                .WithHttpHealthCheck("/readyz", endpointName: QdrantConnection.HttpEndpointName)
+                .WithRestartOnCrash();
         }
 
         return rag
