@@ -23,6 +23,10 @@ public sealed class CrashRestartTests(SupervisedAppFixture fixture)
         KillAndExpectRestartAsync("rag", "RagApp.Rag", "e2e-after-rag-kill");
 
     [Fact]
+    public Task KilledGarnet_IsStartedAgain_AndIngestsTheNextUpload() =>
+        KillAndExpectRestartAsync("redis", "RagApp.Garnet", "e2e-after-garnet-kill");
+
+    [Fact]
     public async Task StoppedRag_StaysStopped_UntilStartedOnRequest()
     {
         await fixture.WaitUntilHealthyAsync(Cancellation);
