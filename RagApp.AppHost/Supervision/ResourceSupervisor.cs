@@ -35,7 +35,10 @@ internal sealed class ResourceSupervisor(
             return;
         }
 
-        var supervised = model.Resources.Where(resource => resource.HasAnnotationOfType<RestartOnCrashAnnotation>()).ToHashSet();
+        // Processes only: a container engine has restart policies of its own, and its states read differently.
+        var supervised = model.Resources
+            .Where(resource => resource is (ProjectResource or ExecutableResource) && resource.HasAnnotationOfType<RestartOnCrashAnnotation>())
+            .ToHashSet();
         if (supervised.Count == 0)
         {
             return;
