@@ -27,6 +27,32 @@ public sealed class CrashRestartTests(SupervisedAppFixture fixture)
         KillAndExpectRestartAsync("redis", "RagApp.Garnet", "e2e-after-garnet-kill");
 
     [Fact]
+    public async Task GatewayKilledTwiceInARow_WaitsTwiceAsLongBeforeTheSecondRestart()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "finds the service's process in /proc");
+        await fixture.WaitUntilHealthyAsync(Cancellation);
+        for (var crash = 1; crash <= 2; crash++)
+        {
+            var (launcher, service) = ServiceProcess.Find(fixture.App, "gateway", "RagApp.Gateway");
+            using (var process = Process.GetProcessById(service))
+            {
+                process.Kill();
+            }
+
+            // The fixture's backoff starts at 100 ms and doubles; the gateway is up far less than StableAfter (1 min).
+            var expected = $"restart {crash} in a row";
+            var line = await ResourceLogs.WaitForLineAsync(
+                fixture.App, "gateway", line => line.Contains("Supervision: gateway ended without being asked to", StringComparison.Ordinal)
+                    && line.Contains(expected, StringComparison.Ordinal),
+                $"the supervisor to see the gateway's crash number {crash}", RagAppFixture.ResourcePatience, Cancellation);
+
+            var delay = SupervisedAppFixture.InitialBackoff * (crash == 1 ? 1 : 2);
+            Assert.Contains($"starting it again in {delay}", line, StringComparison.Ordinal);
+            await WaitForNewHealthyProcessAsync("gateway", launcher);
+        }
+    }
+
+    [Fact]
     public async Task StoppedRag_StaysStopped_UntilStartedOnRequest()
     {
         await fixture.WaitUntilHealthyAsync(Cancellation);
@@ -82,24 +108,7 @@ public sealed class CrashRestartTests(SupervisedAppFixture fixture)
         var crash = await ResourceLogs.WaitForLineAsync(
             fixture.App, resource, line => line.Contains($"Supervision: {resource} ended without being asked to", StringComparison.Ordinal),
             $"the supervisor to see {resource} crash", RagAppFixture.ResourcePatience, Cancellation);
-        using (var patience = CancellationTokenSource.CreateLinkedTokenSource(Cancellation))
-        {
-            patience.CancelAfter(RagAppFixture.ResourcePatience);
-            try
-            {
-                await fixture.App.ResourceNotifications.WaitForResourceAsync(
-                    resource,
-                    update => update.Snapshot.State?.Text == KnownResourceStates.Running
-                        && ServiceProcess.LauncherPid(update.Snapshot) is { } pid && pid != launcher
-                        && update.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
-                    patience.Token);
-            }
-            catch (OperationCanceledException) when (!Cancellation.IsCancellationRequested)
-            {
-                throw new TimeoutException($"{resource} was not running again, with a new process, and healthy within {RagAppFixture.ResourcePatience.TotalSeconds:F0} s of being killed.");
-            }
-        }
-
+        await WaitForNewHealthyProcessAsync(resource, launcher);
         await fixture.WaitUntilHealthyAsync(Cancellation);
         var api = fixture.CreateGatewayApi();
         var accepted = await api.UploadTextAsync(IngestionTests<GarnetAppFixture>.Paragraph(600, 800), "After a kill", documentId, cancellationToken: Cancellation);
@@ -108,5 +117,28 @@ public sealed class CrashRestartTests(SupervisedAppFixture fixture)
         Assert.Contains("exit code 137", crash, StringComparison.Ordinal);
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
         Assert.Equal(200, (await api.GetDocumentAsync(documentId, Cancellation)).Status);
+    }
+
+    /// <summary>
+    /// Waits until the resource runs again from a new launcher process and reports healthy. (Waiting for healthy alone
+    /// would give up at once: Aspire stops waiting on a resource that is down.)
+    /// </summary>
+    private async Task WaitForNewHealthyProcessAsync(string resource, int killedLauncher)
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        patience.CancelAfter(RagAppFixture.ResourcePatience);
+        try
+        {
+            await fixture.App.ResourceNotifications.WaitForResourceAsync(
+                resource,
+                update => update.Snapshot.State?.Text == KnownResourceStates.Running
+                    && ServiceProcess.LauncherPid(update.Snapshot) is { } pid && pid != killedLauncher
+                    && update.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+                patience.Token);
+        }
+        catch (OperationCanceledException) when (!Cancellation.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{resource} was not running again, with a new process, and healthy within {RagAppFixture.ResourcePatience.TotalSeconds:F0} s of being killed.");
+        }
     }
 }
