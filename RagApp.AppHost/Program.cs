@@ -1,4 +1,6 @@
+using RagApp.AppHost.Commands;
 using RagApp.AppHost.Infrastructure;
+using RagApp.AppHost.Supervision;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -12,14 +14,16 @@ var rag = builder.AddProject<Projects.RagApp_Rag>("rag")
     .WaitFor(redis)
     .WithVectorStore(plan)
     .WithDirectEndpointWhenRun("http")
-    .WithHttpHealthCheck("/health", endpointName: "health");
+    .WithHttpHealthCheck("/health", endpointName: "health")
+    .WithRestartOnCrash();
 
 builder.AddProject<Projects.RagApp_Ingest_Worker>("ingest-worker")
     .WithReference(redis)
     .WaitFor(redis)
     .WithReference(rag)
     .WaitFor(rag)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithRestartOnCrash();
 
 builder.AddProject<Projects.RagApp_Gateway>("gateway")
     .WithReference(redis)
@@ -27,6 +31,8 @@ builder.AddProject<Projects.RagApp_Gateway>("gateway")
     .WithReference(rag)
     .WaitFor(rag)
     .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    .WithExternalHttpEndpoints()
+    .WithRestartOnCrash()
+    .WithRetryFailedJobsCommand();
 
 builder.Build().Run();

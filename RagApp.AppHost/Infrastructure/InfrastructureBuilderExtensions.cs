@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using RagApp.AppHost.Supervision;
 
 namespace RagApp.AppHost.Infrastructure;
 
@@ -63,7 +64,7 @@ public static class InfrastructureBuilderExtensions
                     })
                     .OnBeforeResourceStarted(async (_, _, cancellationToken) =>
                         await WriteRedisConfigAsync(configPath, directory, password.Resource, plan.DurableAcknowledgements, cancellationToken));
-                return redis.WithRedisHealthCheck();
+                return redis.WithRestartOnCrash().WithRedisHealthCheck();
             }
 
             default:
@@ -84,7 +85,7 @@ public static class InfrastructureBuilderExtensions
                         context.EnvironmentVariables["Garnet__AofCommitIntervalMilliseconds"] = plan.DurableAcknowledgements ? "0" : "10";
                     })
                     .WithOtlpExporter();
-                return garnet.WithRedisHealthCheck();
+                return garnet.WithRestartOnCrash().WithRedisHealthCheck();
             }
         }
     }
@@ -142,7 +143,8 @@ public static class InfrastructureBuilderExtensions
                     context.EnvironmentVariables["QDRANT__STORAGE__SNAPSHOTS_PATH"] = Path.Combine(directory, "snapshots");
                     context.EnvironmentVariables["QDRANT__TELEMETRY_DISABLED"] = "true";
                 })
-                .WithHttpHealthCheck("/readyz", endpointName: QdrantConnection.HttpEndpointName);
+                .WithHttpHealthCheck("/readyz", endpointName: QdrantConnection.HttpEndpointName)
+                .WithRestartOnCrash();
         }
 
         return rag

@@ -30,6 +30,9 @@ public abstract class RagAppFixture : IAsyncLifetime
 
     public string RedisPassword { get; } = "test" + Guid.NewGuid().ToString("N");
 
+    /// <summary>More AppHost settings (as command-line arguments) of one fixture's application.</summary>
+    protected virtual IEnumerable<string> AppHostArguments => [];
+
     /// <summary>Why this fixture could not start its application on this machine; null when it runs.</summary>
     public virtual string? SkipReason => null;
 
@@ -52,6 +55,7 @@ public abstract class RagAppFixture : IAsyncLifetime
                 "RagApp:LocalVectorStore=Embedded",
                 $"RagApp:DataDirectory={_dataDirectory}",
                 $"Parameters:redis-password={RedisPassword}",
+                .. AppHostArguments,
             ],
             timeout.Token);
         // Tests run without the dashboard, so nothing receives telemetry: without this, every service would
