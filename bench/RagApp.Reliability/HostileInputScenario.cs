@@ -25,7 +25,27 @@ internal static class HostileInputScenario
         {
             inputs++;
             using var message = request();
-            using var response = await app.Gateway.Http.SendAsync(message, cancellationToken);
+            if (message.Content?.Headers.ContentLength > 1024 * 1024)
+            {
+                // As curl does above 1 MiB: the gateway can refuse a body it will not take (413) before it is sent.
+                // Without it, a refusal mid-body closes the connection while the client still writes.
+                message.Headers.ExpectContinue = true;
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await app.Gateway.Http.SendAsync(message, cancellationToken);
+            }
+            catch (HttpRequestException exception)
+            {
+                // The gateway closed the connection before answering (or before taking the whole body).
+                outcomes["connection closed"] = outcomes.GetValueOrDefault("connection closed") + 1;
+                wrong.Add($"{kind}: connection closed without an answer ({exception.InnerException?.Message ?? exception.Message})");
+                continue;
+            }
+
+            using var disposeResponse = response;
             var status = (int)response.StatusCode;
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             outcomes[$"{status}"] = outcomes.GetValueOrDefault($"{status}") + 1;
