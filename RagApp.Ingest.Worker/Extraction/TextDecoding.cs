@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
-using AngleSharp.Text;
 using UtfUnknown;
 
 namespace RagApp.Ingest.Worker.Extraction;
@@ -133,14 +132,20 @@ internal static partial class TextDecoding
         // Latin-1 maps each byte to one char, so the ASCII of the markup survives whatever the encoding.
         var head = Encoding.Latin1.GetString(content[..Math.Min(content.Length, MetaPrescanBytes)]);
         var match = MetaCharset().Match(head);
-        if (!match.Success || !TextEncoding.IsSupported(match.Groups["charset"].Value))
+        if (!match.Success || EncodingNamed(match.Groups["charset"].Value) is not { } encoding)
         {
             return null;
         }
 
-        // As the HTML standard says: a page read as ASCII bytes cannot be UTF-16 or UTF-32, whatever it declares.
-        var encoding = TextEncoding.Resolve(match.Groups["charset"].Value);
-        return TextEncoding.IsUnicode(encoding) ? Encoding.UTF8 : encoding;
+        // Resolved here rather than by AngleSharp's TextEncoding, whose windows-1252 silently becomes UTF-8 when no
+        // code-pages provider was registered before it first ran. As the HTML standard says: a page read as ASCII
+        // bytes cannot be UTF-16 or UTF-32, whatever it declares; and Latin-1 and ASCII labels mean windows-1252.
+        return encoding.CodePage switch
+        {
+            1200 or 1201 or 12000 or 12001 => Encoding.UTF8,
+            28591 or 20127 => Windows1252,
+            _ => encoding,
+        };
     }
 
     private static Encoding? EncodingNamed(string name)
