@@ -57,6 +57,7 @@ public sealed class CrashRestartTests(SupervisedAppFixture fixture)
     {
         await fixture.WaitUntilHealthyAsync(Cancellation);
 
+        var stoppedAt = DateTimeOffset.UtcNow;
         await fixture.StopResourceAsync("rag", Cancellation);
         try
         {
@@ -65,7 +66,7 @@ public sealed class CrashRestartTests(SupervisedAppFixture fixture)
             var decision = await ResourceLogs.WaitForLineAsync(
                 fixture.App, "rag", line => line.Contains("Supervision: rag was stopped on request", StringComparison.Ordinal)
                     || line.Contains("Supervision: rag ended without being asked to", StringComparison.Ordinal),
-                "the supervisor's decision about the stopped rag", RagAppFixture.ResourcePatience, Cancellation);
+                "the supervisor's decision about the stopped rag", RagAppFixture.ResourcePatience, Cancellation, since: stoppedAt);
 
             Assert.Contains("not restarting it", decision, StringComparison.Ordinal);
             Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState("rag", out var state));
@@ -100,6 +101,7 @@ public sealed class CrashRestartTests(SupervisedAppFixture fixture)
         await fixture.WaitUntilHealthyAsync(Cancellation);
         var (launcher, service) = ServiceProcess.Find(fixture.App, resource, program);
 
+        var killedAt = DateTimeOffset.UtcNow;
         using (var process = Process.GetProcessById(service))
         {
             process.Kill(); // SIGKILL: no shutdown code runs, as in an OOM kill.
@@ -107,7 +109,7 @@ public sealed class CrashRestartTests(SupervisedAppFixture fixture)
 
         var crash = await ResourceLogs.WaitForLineAsync(
             fixture.App, resource, line => line.Contains($"Supervision: {resource} ended without being asked to", StringComparison.Ordinal),
-            $"the supervisor to see {resource} crash", RagAppFixture.ResourcePatience, Cancellation);
+            $"the supervisor to see {resource} crash", RagAppFixture.ResourcePatience, Cancellation, since: killedAt);
         await WaitForNewHealthyProcessAsync(resource, launcher);
         await fixture.WaitUntilHealthyAsync(Cancellation);
         var api = fixture.CreateGatewayApi();

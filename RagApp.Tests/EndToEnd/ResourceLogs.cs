@@ -7,8 +7,13 @@ namespace RagApp.Tests.EndToEnd;
 /// <summary>Waits for a line in a resource's console log (what the dashboard shows), bounded.</summary>
 internal static class ResourceLogs
 {
+    /// <param name="since">
+    /// Only lines stamped at or after this moment count: the watch replays the whole log, and an earlier test's line
+    /// (a crash of the same resource, say) must not pass for the one awaited. Null: every line.
+    /// </param>
     public static async Task<string> WaitForLineAsync(
-        DistributedApplication app, string resourceName, Func<string, bool> match, string waitingFor, TimeSpan bound, CancellationToken cancellationToken)
+        DistributedApplication app, string resourceName, Func<string, bool> match, string waitingFor, TimeSpan bound, CancellationToken cancellationToken,
+        DateTimeOffset? since = null)
     {
         var resource = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(candidate => candidate.Name == resourceName);
         var logs = app.Services.GetRequiredService<ResourceLoggerService>();
@@ -21,7 +26,7 @@ internal static class ResourceLogs
             {
                 foreach (var line in batch)
                 {
-                    if (match(line.Content))
+                    if ((since is null || StampOf(line.Content) is not { } stamp || stamp >= since) && match(line.Content))
                     {
                         return line.Content;
                     }
@@ -33,5 +38,15 @@ internal static class ResourceLogs
         }
 
         throw new TimeoutException($"Waited {bound.TotalSeconds:F0} s for {waitingFor} in {resourceName}'s console log.");
+    }
+
+    /// <summary>The timestamp a console log line starts with ("2026-12-02T12:25:08.0521490Z ..."), if any.</summary>
+    private static DateTimeOffset? StampOf(string content)
+    {
+        var end = content.IndexOf(' ', StringComparison.Ordinal);
+        return end > 0 && DateTimeOffset.TryParse(content.AsSpan(0, end), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var stamp)
+            ? stamp
+            : null;
     }
 }
