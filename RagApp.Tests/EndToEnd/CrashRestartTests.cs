@@ -113,7 +113,10 @@ public sealed class CrashRestartTests(SupervisedAppFixture fixture)
         await WaitForNewHealthyProcessAsync(resource, launcher);
         await fixture.WaitUntilHealthyAsync(Cancellation);
         var api = fixture.CreateGatewayApi();
-        var accepted = await api.UploadTextAsync(IngestionTests<GarnetAppFixture>.Paragraph(600, 800), "After a kill", documentId, cancellationToken: Cancellation);
+        // Healthy is each service's own view: the gateway's Redis connection may still be reconnecting after a Redis
+        // restart, and answers 503 with Retry-After meanwhile, which a client honours.
+        var accepted = await api.UploadTextHonouringRetryAfterAsync(
+            IngestionTests<GarnetAppFixture>.Paragraph(600, 800), "After a kill", documentId, RagAppFixture.ResourcePatience, Cancellation);
         var job = await api.WaitForJobAsync(accepted.GetProperty("job_id").GetString()!, Cancellation);
 
         Assert.Contains("exit code 137", crash, StringComparison.Ordinal);

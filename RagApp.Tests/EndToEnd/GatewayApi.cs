@@ -22,6 +22,28 @@ public sealed class GatewayApi(HttpClient client)
         return await ReadAcceptedAsync(response, cancellationToken);
     }
 
+    /// <summary>
+    /// Uploads as a well-behaved client does while a dependency comes back: a 503 is retried after its Retry-After,
+    /// within <paramref name="patience"/>; any other answer but 202 fails.
+    /// </summary>
+    public async Task<JsonElement> UploadTextHonouringRetryAfterAsync(string text, string title, string documentId, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            using var response = await client.PostAsJsonAsync("/api/v1/documents",
+                new Dictionary<string, object?> { ["text"] = text, ["title"] = title, ["document_id"] = documentId }, cancellationToken);
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline)
+            {
+                return await ReadAcceptedAsync(response, cancellationToken);
+            }
+
+            var wait = response.Headers.RetryAfter?.Delta;
+            Assert.True(wait is not null, "a 503 without Retry-After");
+            await Task.Delay(wait.Value, cancellationToken);
+        }
+    }
+
     public async Task<HttpResponseMessage> PostFilesAsync(
         IEnumerable<(string FileName, string ContentType, byte[] Content)> files,
         IReadOnlyDictionary<string, string>? fields = null,
