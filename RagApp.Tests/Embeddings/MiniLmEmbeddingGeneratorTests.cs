@@ -21,7 +21,7 @@ public sealed class MiniLmEmbeddingGeneratorTests(MiniLmFixture fixture)
             ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."],
             cancellationToken: TestContext.Current.CancellationToken);
 
-        // Values from sentence-transformers' all-MiniLM-L6-v2 (DESIGN.md §4).
+        // Values from sentence-transformers' all-MiniLM-L6-v2 (the reference implementation of the model).
         Assert.Equal(0.6660, TensorPrimitives.CosineSimilarity(embeddings[0].Vector.Span, embeddings[1].Vector.Span), 0.001);
         Assert.Equal(0.1046, TensorPrimitives.CosineSimilarity(embeddings[0].Vector.Span, embeddings[2].Vector.Span), 0.001);
     }

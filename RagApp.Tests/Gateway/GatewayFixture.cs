@@ -1,3 +1,4 @@
+using RagApp.Tests.Index;
 using RagApp.Tests.Queue;
 
 namespace RagApp.Tests.Gateway;
@@ -8,13 +9,14 @@ namespace RagApp.Tests.Gateway;
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
-    private RagIndexHost? _index;
+    private readonly string _indexDirectory = Directory.CreateTempSubdirectory("ragapp-gateway-index-").FullName;
+    private IndexServiceHost? _index;
     private GatewayHost? _gateway;
     private OpenApiContract? _contract;
 
     public GarnetQueueServerFixture Garnet { get; } = new();
 
-    internal RagIndexHost Index => _index ?? throw new InvalidOperationException("The index service did not start.");
+    internal IndexServiceHost Index => _index ?? throw new InvalidOperationException("The index service did not start.");
 
     internal GatewayHost Gateway => _gateway ?? throw new InvalidOperationException("The gateway did not start.");
 
@@ -25,7 +27,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await Garnet.InitializeAsync();
-        _index = await RagIndexHost.StartAsync();
+        _index = await IndexServiceHost.StartAsync(_indexDirectory);
         _gateway = await GatewayHost.StartAsync(Garnet.ConnectionString, _index.Address);
         _contract = await OpenApiContract.LoadAsync(_gateway.Client, TestContext.Current.CancellationToken);
     }
@@ -43,5 +45,13 @@ public sealed class GatewayFixture : IAsyncLifetime
         }
 
         await Garnet.DisposeAsync();
+        try
+        {
+            Directory.Delete(_indexDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A snapshot still being written is not the test's concern; the temp folder goes eventually.
+        }
     }
 }

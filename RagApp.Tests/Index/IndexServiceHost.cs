@@ -26,13 +26,17 @@ internal sealed class IndexServiceHost : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private readonly string _contentRoot;
 
-    private IndexServiceHost(WebApplication app, GrpcChannel channel, string contentRoot)
+    private IndexServiceHost(WebApplication app, Uri address, string contentRoot)
     {
         _app = app;
-        _channel = channel;
+        Address = address;
+        _channel = GrpcChannel.ForAddress(address);
         _contentRoot = contentRoot;
-        Client = new IndexService.IndexServiceClient(channel);
+        Client = new IndexService.IndexServiceClient(_channel);
     }
+
+    /// <summary>Where the service listens, for another service (the gateway) to call it.</summary>
+    public Uri Address { get; }
 
     public IndexService.IndexServiceClient Client { get; }
 
@@ -75,7 +79,7 @@ internal sealed class IndexServiceHost : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new IndexServiceHost(app, GrpcChannel.ForAddress(address), contentRoot);
+        return new IndexServiceHost(app, new Uri(address), contentRoot);
     }
 
     public async ValueTask DisposeAsync()
