@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace RagApp.AppHost.Infrastructure;
 
 /// <summary>
-/// Decides, once at start-up, what serves Redis and the vectors (DESIGN.md §2): containers when a
+/// Decides, once at start-up, what serves Redis and the vectors (docs/architecture.md, "Infrastructure modes"): containers when a
 /// container runtime answers or when publishing; otherwise redis-server from PATH or embedded Garnet,
 /// and a qdrant binary from PATH or the index embedded in RagApp.Rag. RagApp:InfrastructureMode forces it.
 /// </summary>

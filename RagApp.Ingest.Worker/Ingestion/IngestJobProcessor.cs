@@ -102,7 +102,7 @@ internal sealed partial class IngestJobProcessor(
         ChunkEmbeddings embeddings;
         using (var activity = StartStep("ingest.embed"))
         {
-            // "title. text" retrieves slightly better than the text alone (DESIGN.md §4, cranfield).
+            // "title. text" retrieves slightly better than the text alone (measured on cranfield).
             embeddings = await embedder.EmbedAsync([.. chunks.Select(chunk => $"{title}. {chunk.Text}")], cancellationToken);
             activity?.SetTag("ragapp.chunks.embedded", embeddings.Embedded);
             activity?.SetTag("ragapp.chunks.cached", embeddings.FromCache);

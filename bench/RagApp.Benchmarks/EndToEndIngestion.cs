@@ -20,20 +20,7 @@ internal static class EndToEndIngestion
     public static async Task<EndToEndResult> RunAsync(IReadOnlyList<CranfieldDocument> documents, IReadOnlyDictionary<string, string> serviceSettings)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "ragapp-bench", Guid.NewGuid().ToString("N"));
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RagApp_AppHost>(
-            ["RagApp:InfrastructureMode=Local", "RagApp:LocalVectorStore=Embedded", $"RagApp:DataDirectory={dataDirectory}"]);
-        foreach (var project in builder.Resources.OfType<ProjectResource>())
-        {
-            // No dashboard collects telemetry here, so the services collect none (OpenTelemetry's own switch): spans
-            // for every Redis command and call would be made only to be dropped. "*/OTEL_SDK_DISABLED=false" measures
-            // with them (docs/benchmarks.md has both).
-            builder.CreateResourceBuilder(project).WithEnvironment(context =>
-            {
-                context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
-                context.EnvironmentVariables["OTEL_SDK_DISABLED"] = "true";
-            });
-        }
-
+        var builder = await LocalApplication.CreateBuilderAsync(dataDirectory);
         // "Setting=value" goes to the worker; "service/Setting=value" to that service ("*/" to every .NET service).
         foreach (var (key, value) in serviceSettings)
         {
@@ -45,10 +32,6 @@ internal static class EndToEndIngestion
             }
         }
 
-        builder.Services.AddLogging(logging => logging
-            .AddFilter("Aspire", LogLevel.Warning)
-            .AddFilter("RagApp.AppHost.Resources", LogLevel.Warning)
-            .AddFilter("System.Net.Http", LogLevel.Warning));
         await using var app = await builder.BuildAsync();
         await app.StartAsync();
         foreach (var resource in new[] { "redis", "rag", "ingest-worker", "gateway" })

@@ -22,24 +22,8 @@ internal static class UploadThroughput
     public static async Task<UploadThroughputResult> RunAsync(string redis, bool durable)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "ragapp-bench", Guid.NewGuid().ToString("N"));
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RagApp_AppHost>(
-        [
-            "RagApp:InfrastructureMode=Local", "RagApp:LocalVectorStore=Embedded", $"RagApp:LocalRedis={redis}",
-            $"RagApp:DataDirectory={dataDirectory}", $"RagApp:DurableAcknowledgements={durable}",
-        ]);
-        foreach (var project in builder.Resources.OfType<ProjectResource>())
-        {
-            builder.CreateResourceBuilder(project).WithEnvironment(context =>
-            {
-                context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
-                context.EnvironmentVariables["OTEL_SDK_DISABLED"] = "true";
-            });
-        }
-
-        builder.Services.AddLogging(logging => logging
-            .AddFilter("Aspire", LogLevel.Warning)
-            .AddFilter("RagApp.AppHost.Resources", LogLevel.Warning)
-            .AddFilter("System.Net.Http", LogLevel.Warning));
+        var builder = await LocalApplication.CreateBuilderAsync(
+            dataDirectory, $"RagApp:LocalRedis={redis}", $"RagApp:DurableAcknowledgements={durable}");
         await using var app = await builder.BuildAsync();
         await app.StartAsync();
         foreach (var resource in new[] { "redis", "rag", "ingest-worker", "gateway" })

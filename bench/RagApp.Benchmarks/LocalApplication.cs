@@ -1,0 +1,34 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace RagApp.Benchmarks;
+
+/// <summary>The application in local mode with the embedded index and a fresh data directory, set up for measuring.</summary>
+internal static class LocalApplication
+{
+    public static async Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string dataDirectory, params string[] settings)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.RagApp_AppHost>(
+            ["RagApp:InfrastructureMode=Local", "RagApp:LocalVectorStore=Embedded", $"RagApp:DataDirectory={dataDirectory}", .. settings]);
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            // No dashboard collects telemetry here, so the services collect none (OpenTelemetry's own switch): spans
+            // for every Redis command and call would be made only to be dropped. "*/OTEL_SDK_DISABLED=false" measures
+            // with them (docs/benchmarks.md has both).
+            builder.CreateResourceBuilder(project).WithEnvironment(context =>
+            {
+                context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+                context.EnvironmentVariables["OTEL_SDK_DISABLED"] = "true";
+            });
+        }
+
+        builder.Services.AddLogging(logging => logging
+            .AddFilter("Aspire", LogLevel.Warning)
+            .AddFilter("RagApp.AppHost.Resources", LogLevel.Warning)
+            .AddFilter("System.Net.Http", LogLevel.Warning));
+        return builder;
+    }
+}
