@@ -26,7 +26,11 @@ internal sealed class ChunkTable
 
     public ReadOnlySpan<float> VectorAt(int slot) => _vectors.AsSpan(slot * Dimensions, Dimensions);
 
-    public int Add(StoredChunk chunk, ReadOnlySpan<float> vector)
+    /// <param name="normalized">
+    /// The vector is one this table handed out (a snapshot's): stored as it is, since normalising it again may move it
+    /// by an ulp, and a restart must give back the vectors it had.
+    /// </param>
+    public int Add(StoredChunk chunk, ReadOnlySpan<float> vector, bool normalized = false)
     {
         if (Dimensions == 0)
         {
@@ -51,7 +55,15 @@ internal sealed class ChunkTable
             SlotLimit++;
         }
 
-        VectorMath.Normalize(vector, _vectors.AsSpan(slot * Dimensions, Dimensions));
+        if (normalized)
+        {
+            vector.CopyTo(_vectors.AsSpan(slot * Dimensions, Dimensions));
+        }
+        else
+        {
+            VectorMath.Normalize(vector, _vectors.AsSpan(slot * Dimensions, Dimensions));
+        }
+
         _chunks[slot] = chunk;
         Count++;
         return slot;

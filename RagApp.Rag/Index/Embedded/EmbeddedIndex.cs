@@ -58,7 +58,8 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
         switch (record)
         {
             case ReplaceDocumentRecord replace:
-                Replace(replace.Document, replace.Chunks);
+                // A snapshot holds the vectors as this index kept them: already normalised.
+                Replace(replace.Document, replace.Chunks, vectorsNormalized: true);
                 Hold(replace.Document.DocumentId, replace.Document.Version);
                 break;
             case DocumentVersionRecord version:
@@ -215,7 +216,7 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
         }
     }
 
-    private void Replace(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks)
+    private void Replace(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks, bool vectorsNormalized = false)
     {
         EnsureModel(document.EmbeddingModel, document.EmbeddingDimensions);
         var isNew = !_documents.ContainsKey(document.DocumentId);
@@ -227,7 +228,7 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
         var entry = new DocumentEntry(document with { ChunkCount = chunks.Count }, new int[chunks.Count]);
         foreach (var chunk in chunks)
         {
-            var slot = _table.Add(new StoredChunk(chunk with { Vector = ReadOnlyMemory<float>.Empty }, entry), chunk.Vector.Span);
+            var slot = _table.Add(new StoredChunk(chunk with { Vector = ReadOnlyMemory<float>.Empty }, entry), chunk.Vector.Span, vectorsNormalized);
             entry.Slots[chunk.Ordinal] = slot;
             _keywords.Add(slot, chunk.Text);
         }
