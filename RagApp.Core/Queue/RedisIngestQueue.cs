@@ -365,7 +365,9 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         var head = headRead.Result;
         var settled = (RedisResult[])maintenance.Result!;
         var expired = (RedisValue[])settled[1]!;
-        foreach (var jobId in expired)
+        // Each goes back to the head of the ready list: latest deadline first, so the job whose lease ran out first is
+        // leased first.
+        foreach (var jobId in expired.Reverse())
         {
             await RequeueExpiredAsync(jobId!);
         }

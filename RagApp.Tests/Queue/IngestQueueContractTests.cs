@@ -170,6 +170,32 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
     }
 
     [Fact]
+    public async Task ExpiredLeases_ComeBackInTheOrderTheyRanOut()
+    {
+        using var queue = CreateQueue(options => options.LeaseDuration = TimeSpan.FromSeconds(1));
+        var jobs = Enumerable.Range(0, 3).Select(_ => TestJobs.Create()).ToList();
+        var leases = new List<LeasedJob>();
+        foreach (var job in jobs)
+        {
+            await queue.Queue.EnqueueAsync(job, new byte[] { 1 }, Cancellation);
+            // Each lease starts after the previous one's millisecond, so each runs out strictly later.
+            var previous = leases.Count > 0 ? leases[^1].LeaseExpiresAt : DateTimeOffset.MinValue;
+            await Eventually.UntilAsync(async () => await ServerNowAsync() + queue.Options.LeaseDuration > previous, "the server clock to pass the previous lease's millisecond", Patience, Cancellation);
+            leases.Add(await LeaseAsync(queue, "worker-1"));
+        }
+
+        // All three run out before anyone leases again: the next housekeeping takes all of them back at once.
+        await Eventually.UntilAsync(async () => await ServerNowAsync() > leases[^1].LeaseExpiresAt, "every lease to run out", Patience, Cancellation);
+        var again = new List<string>();
+        while (await queue.Queue.LeaseAsync("worker-2", TimeSpan.Zero, Cancellation) is { } lease)
+        {
+            again.Add(lease.Job.JobId);
+        }
+
+        Assert.Equal(jobs.Select(job => job.JobId), again);
+    }
+
+    [Fact]
     public async Task StaleLease_CannotRenewCompleteFailOrRelease_OnceTheJobWasHandedToAnotherConsumer()
     {
         using var queue = CreateQueue(options => options.LeaseDuration = TimeSpan.FromSeconds(1));

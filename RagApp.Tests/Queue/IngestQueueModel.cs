@@ -67,8 +67,8 @@ public sealed class IngestQueueModel(IngestQueueOptions options)
 
     /// <summary>
     /// The housekeeping every lease attempt starts with: due retries (all of them: the model's retry delays are zero)
-    /// join the tail of the ready list by due time, then expired leases go back to its head one by one, by deadline
-    /// (so the last one ends up first), or to the dead letters once they ran out of expiries.
+    /// join the tail of the ready list by due time, then expired leases go back to its head one by one, latest deadline
+    /// first (so the one that ran out first ends up first), or to the dead letters once they ran out of expiries.
     /// </summary>
     public void Maintain()
     {
@@ -80,7 +80,7 @@ public sealed class IngestQueueModel(IngestQueueOptions options)
         }
 
         foreach (var job in Jobs.Where(job => job.LeaseToken is not null && job.LeaseExpired)
-            .OrderBy(job => job.LeaseExpiresAt).ThenBy(job => job.JobId, StringComparer.Ordinal).ToList())
+            .OrderByDescending(job => job.LeaseExpiresAt).ThenByDescending(job => job.JobId, StringComparer.Ordinal).ToList())
         {
             Processing.Remove(job.JobId);
             job.LeaseToken = null;
