@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using RagApp.Reliability;
 
-// dotnet build RagApp.AppHost && dotnet run -c Release --project bench/RagApp.Reliability -- [scenario ...] [--redis Garnet|RedisServer] [--seed N] [--out file.md]
+// dotnet build RagApp.AppHost && dotnet run -c Release --project bench/RagApp.Reliability -- [scenario ...] [--redis Garnet|RedisServer] [--seed N] [--overload-minutes N] [--out file.md]
 // Scenarios: worker-kills rag-kills redis-kills races hostile overload (default: all). Each starts the application
 // afresh as a user does (dotnet run --project RagApp.AppHost, local mode, a new data directory), on http://localhost:8080.
 var scenarios = args.Where(arg => !arg.StartsWith("--", StringComparison.Ordinal) && !IsOptionValue(arg)).ToList();
@@ -19,6 +19,7 @@ if (unknown.Count > 0)
     return 2;
 }
 
+var overloadMinutes = int.Parse(Option("--overload-minutes") ?? "5", CultureInfo.InvariantCulture);
 var seed = int.Parse(Option("--seed") ?? "20261201", CultureInfo.InvariantCulture);
 var output = Option("--out");
 var redisServers = Option("--redis") is { } forced ? [forced] : RedisServerInstalled() ? new[] { "Garnet", "RedisServer" } : ["Garnet"];
@@ -49,7 +50,7 @@ foreach (var scenario in scenarios)
                     "redis-kills" => await KillScenario.RunAsync(app, $"Redis server kills ({redis}): SIGKILL during uploads and ingestion", app.RedisProcessName, kills: 5, documents: 200, seed, stop.Token),
                     "races" => await RaceScenario.RunAsync(app, rounds: 200, seed, stop.Token),
                     "hostile" => await HostileInputScenario.RunAsync(app, workerMemoryBound: 1536L * 1024 * 1024, seed, stop.Token),
-                    _ => await OverloadScenario.RunAsync(app, TimeSpan.FromMinutes(5), seed, stop.Token),
+                    _ => await OverloadScenario.RunAsync(app, TimeSpan.FromMinutes(overloadMinutes), seed, stop.Token),
                 };
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
