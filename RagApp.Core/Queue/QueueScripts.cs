@@ -163,7 +163,11 @@ internal static class QueueScripts
           'embeddedChunks', ARGV[7], 'cachedChunks', ARGV[8])
         if ARGV[3] == 'Succeeded' and redis.call('HGET', KEYS[3], 'kind') == 'Delete' then
           local version = redis.call('HGET', KEYS[3], 'documentVersion')
-          redis.call('HSET', KEYS[6], 'deleted', version)
+          local deleted = redis.call('HGET', KEYS[6], 'deleted')
+          -- The mark only moves forward: an older delete acknowledged late must not stand for a newer one.
+          if not deleted or tonumber(version) > tonumber(deleted) then
+            redis.call('HSET', KEYS[6], 'deleted', version)
+          end
           if redis.call('HGET', KEYS[6], 'version') == version then
             -- Gone for good unless submitted again: the record only has to outlive the jobs that could still mention it.
             redis.call('EXPIRE', KEYS[6], ARGV[5])

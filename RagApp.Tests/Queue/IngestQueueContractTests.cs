@@ -573,6 +573,23 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
     }
 
     [Fact]
+    public async Task EnqueueDelete_AfterTwoDeletesSucceededOutOfOrder_StillKnowsTheNewestOneWon()
+    {
+        using var queue = CreateQueue(options => options.StatusRetention = TimeSpan.FromHours(1));
+        Assert.NotNull(await queue.Queue.EnqueueDeleteAsync(TestJobs.Delete("twice"), indexed: true, Cancellation));
+        Assert.NotNull(await queue.Queue.EnqueueDeleteAsync(TestJobs.Delete("twice"), indexed: true, Cancellation));
+        var older = await LeaseAsync(queue);
+        var newer = await LeaseAsync(queue);
+        Assert.True(newer.Job.DocumentVersion > older.Job.DocumentVersion);
+
+        // The newer delete is acknowledged first; the older one after it must not move the mark back.
+        Assert.True(await queue.Queue.CompleteAsync(newer, new JobResult(JobState.Succeeded, 0), Cancellation));
+        Assert.True(await queue.Queue.CompleteAsync(older, new JobResult(JobState.Succeeded, 0), Cancellation));
+
+        Assert.Null(await queue.Queue.EnqueueDeleteAsync(TestJobs.Delete("twice"), indexed: true, Cancellation));
+    }
+
+    [Fact]
     public async Task DeleteJob_IsLeasedWithoutPayload_WithItsKindAndVersion()
     {
         using var queue = CreateQueue();

@@ -139,7 +139,8 @@ public sealed class IngestQueueModel(IngestQueueOptions options)
         job.RetryScheduled = false;
         job.Completed = true;
         job.Completions++;
-        if (job.Kind == JobKind.Delete && result.Outcome == JobState.Succeeded)
+        if (job.Kind == JobKind.Delete && result.Outcome == JobState.Succeeded
+            && !(_documents[job.DocumentId].Deleted >= job.DocumentVersion))
         {
             _documents[job.DocumentId] = (_documents[job.DocumentId].Version, job.DocumentVersion);
         }
