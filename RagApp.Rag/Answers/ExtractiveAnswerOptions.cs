@@ -19,7 +19,7 @@ internal sealed record ExtractiveAnswerOptions
     public double RankWeight { get; init; } = 0.1;
 
     /// <summary>The score at which confidence is 0.5.</summary>
-    public double ConfidenceMidpoint { get; init; } = 0.75;
+    public double ConfidenceMidpoint { get; init; } = 0.78;
 
     /// <summary>How steeply confidence rises with the score around the midpoint.</summary>
     public double ConfidenceSteepness { get; init; } = 8;
