@@ -3,6 +3,13 @@ using RagApp.Benchmarks;
 // dotnet run -c Release --project bench/RagApp.Benchmarks -- [raw|e2e] [corpus.jsonl] [max documents] [[service/]Setting=value ...] (no "service/": the worker; "*/": every .NET service)
 // "raw" measures only the model, without starting the application; "e2e" only the application.
 // dotnet run -c Release --project bench/RagApp.Benchmarks -- uploads: uploads/s with durable acknowledgements on and off.
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- answers [tune|confirm]: the extractive answerer on SQuAD.
+if (args.Length > 0 && args[0] == "answers")
+{
+    await ExtractiveAnswers.RunAsync(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "uploads")
 {
     Console.WriteLine("| Redis | durable acknowledgements | uploads/s | median ms | p99 ms | not 202 |");

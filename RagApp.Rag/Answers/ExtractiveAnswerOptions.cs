@@ -1,0 +1,38 @@
+namespace RagApp.Rag.Answers;
+
+/// <summary>
+/// Weights and limits of <see cref="ExtractiveAnswerer"/>. The defaults were tuned on a fixed sample of SQuAD
+/// questions and confirmed on a disjoint one (docs/benchmarks.md, "Extractive answers (component)").
+/// </summary>
+internal sealed record ExtractiveAnswerOptions
+{
+    /// <summary>Weight of the sentence's MiniLM cosine similarity to the question.</summary>
+    public double SemanticWeight { get; init; } = 1.0;
+
+    /// <summary>Weight of the share of the question's content terms (IDF-weighted) found in the sentence or its passage's title.</summary>
+    public double LexicalWeight { get; init; } = 0.6;
+
+    /// <summary>Weight of a value of the asked-for type (a date for "when", a number for "how many") the question does not already hold.</summary>
+    public double AnswerTypeWeight { get; init; } = 0.15;
+
+    /// <summary>Weight of the passage's retrieval rank (1 for the first passage, falling as 1/rank).</summary>
+    public double RankWeight { get; init; } = 0.1;
+
+    /// <summary>The score at which confidence is 0.5.</summary>
+    public double ConfidenceMidpoint { get; init; } = 0.78;
+
+    /// <summary>How steeply confidence rises with the score around the midpoint.</summary>
+    public double ConfidenceSteepness { get; init; } = 8;
+
+    /// <summary>Below this confidence the answerer says the documents do not answer the question.</summary>
+    public double AbstainBelow { get; init; } = 0.5;
+
+    /// <summary>A second sentence joins the answer when its score is within this margin of the best one's.</summary>
+    public double SecondSentenceMargin { get; init; } = 0.05;
+
+    /// <summary>The second sentence joins only while the answer stays within this many words.</summary>
+    public int MaxAnswerWords { get; init; } = 40;
+
+    /// <summary>At most this many sentences are scored (each is embedded), taken in passage order.</summary>
+    public int MaxSentences { get; init; } = 200;
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Text;
+using Microsoft.Extensions.AI;
+
+namespace RagApp.Rag.Answers;
+
+/// <summary>
+/// Answers with the retrieved passages' own sentences: each sentence is scored by its MiniLM similarity to the
+/// question, the IDF-weighted share of the question's terms it (or its passage's title) holds, whether it holds a
+/// value of the type asked for ("when" wants a date), and its passage's rank. The best sentence, and a second one
+/// if it scores nearly as well, make the answer, each followed by its passage's citation marker. When even the best
+/// sentence scores low the passages do not answer the question, and the answerer says so rather than string
+/// unrelated sentences together.
+/// </summary>
+internal sealed class ExtractiveAnswerer(IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator, ExtractiveAnswerOptions? options = null) : IAnswerer
+{
+    public const string AbstentionText = "The indexed documents do not answer this question.";
+
+    private readonly ExtractiveAnswerOptions _options = options ?? new ExtractiveAnswerOptions();
+
+    public string Name => "extractive";
+
+    public async Task<ComposedAnswer> AnswerAsync(string question, ReadOnlyMemory<float> questionVector, IReadOnlyList<AnswerPassage> passages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        ArgumentNullException.ThrowIfNull(passages);
+        cancellationToken.ThrowIfCancellationRequested();
+        var candidates = SplitIntoCandidates(passages);
+        if (candidates.Count == 0 || string.IsNullOrWhiteSpace(question))
+        {
+            return Abstain(0);
+        }
+
+        if (questionVector.IsEmpty)
+        {
+            questionVector = (await embeddingGenerator.GenerateAsync([question], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector;
+        }
+
+        var embeddings = await embeddingGenerator.GenerateAsync(candidates.Select(candidate => candidate.Text), cancellationToken: cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var questionTerms = AnswerTerms.Of(question);
+        var termWeights = WeightTerms(questionTerms, candidates);
+        var totalWeight = termWeights.Values.Sum();
+        var answerType = AnswerTypeCues.Classify(question);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var candidate = candidates[i];
+            var semantic = TensorPrimitives.CosineSimilarity(questionVector.Span, embeddings[i].Vector.Span);
+            var matched = termWeights.Where(term => candidate.Terms.Contains(term.Key) || candidate.TitleTerms.Contains(term.Key)).Sum(term => term.Value);
+            var lexical = totalWeight > 0 ? matched / totalWeight : 0;
+            var typed = answerType != AnswerType.Unknown && AnswerTypeCues.HasNewValue(answerType, candidate.Text, question) ? 1.0 : 0.0;
+            candidate.Score = (_options.SemanticWeight * semantic) + (_options.LexicalWeight * lexical)
+                + (_options.AnswerTypeWeight * typed) + (_options.RankWeight / candidate.Rank);
+        }
+
+        var ranked = candidates.OrderByDescending(candidate => candidate.Score).ToList();
+        var best = ranked[0];
+        var confidence = Confidence(best.Score);
+        if (confidence < _options.AbstainBelow)
+        {
+            return Abstain(confidence);
+        }
+
+        var chosen = new List<Candidate> { best };
+        var words = WordCount(best.Text);
+        var second = ranked.Skip(1).FirstOrDefault();
+        if (second is not null && best.Score - second.Score <= _options.SecondSentenceMargin
+            && words + WordCount(second.Text) <= _options.MaxAnswerWords)
+        {
+            chosen.Add(second);
+        }
+
+        var text = new StringBuilder();
+        foreach (var sentence in chosen)
+        {
+            text.Append(text.Length > 0 ? " " : "")
+                .Append(sentence.Text)
+                .Append(CultureInfo.InvariantCulture, $" [{sentence.Passage.Number}]");
+        }
+
+        return new ComposedAnswer(text.ToString(), [.. chosen.Select(sentence => sentence.Passage.Number).Distinct()], confidence, Abstained: false);
+    }
+
+    private List<Candidate> SplitIntoCandidates(IReadOnlyList<AnswerPassage> passages)
+    {
+        var candidates = new List<Candidate>();
+        for (var rank = 0; rank < passages.Count && candidates.Count < _options.MaxSentences; rank++)
+        {
+            var passage = passages[rank];
+            var titleTerms = passage.Title is null ? [] : AnswerTerms.Of(passage.Title);
+            foreach (var sentence in SentenceSplitter.Split(passage.Text).Take(_options.MaxSentences - candidates.Count))
+            {
+                candidates.Add(new Candidate(passage, rank + 1, sentence, AnswerTerms.Of(sentence), titleTerms));
+            }
+        }
+
+        return candidates;
+    }
+
+    // A question term found in few of the sentences tells more than one found in most; a term found in none of them
+    // weighs most of all, so that a question about something the passages never mention scores low everywhere.
+    private static Dictionary<string, double> WeightTerms(HashSet<string> questionTerms, List<Candidate> candidates)
+    {
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var term in questionTerms)
+        {
+            var frequency = candidates.Count(candidate => candidate.Terms.Contains(term) || candidate.TitleTerms.Contains(term));
+            weights[term] = Math.Log(1 + ((candidates.Count + 1.0) / (frequency + 1.0)));
+        }
+
+        return weights;
+    }
+
+    private float Confidence(double score) =>
+        (float)(1 / (1 + Math.Exp(-_options.ConfidenceSteepness * (score - _options.ConfidenceMidpoint))));
+
+    private static ComposedAnswer Abstain(float confidence) => new(AbstentionText, [], confidence, Abstained: true);
+
+    private static int WordCount(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+
+    private sealed class Candidate(AnswerPassage passage, int rank, string text, HashSet<string> terms, HashSet<string> titleTerms)
+    {
+        public AnswerPassage Passage { get; } = passage;
+
+        public int Rank { get; } = rank;
+
+        public string Text { get; } = text;
+
+        public HashSet<string> Terms { get; } = terms;
+
+        public HashSet<string> TitleTerms { get; } = titleTerms;
+
+        public double Score { get; set; }
+    }
+}

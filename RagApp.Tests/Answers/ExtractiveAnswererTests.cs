@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using RagApp.Rag.Answers;
+using RagApp.Tests.Embeddings;
+
+namespace RagApp.Tests.Answers;
+
+/// <summary>The extractive answerer with the real MiniLM model: facts found and cited, off-topic questions refused.</summary>
+[Collection(MiniLmCollection.Name)]
+public sealed partial class ExtractiveAnswererTests(MiniLmFixture fixture)
+{
+    private static readonly AnswerPassage[] Passages =
+    [
+        new(1, "cranfield-1", "cranfield-1#0", "Boundary layers",
+            "Experiments were made on the boundary layer of a flat plate at supersonic speeds. The skin friction fell as the Mach number rose. Heat transfer was measured with thin-film gauges.", 0.71f),
+        new(2, "ann-arbor", "ann-arbor#0", "Ann Arbor, Michigan",
+            "Ann Arbor was founded in 1824 by land speculators. It was named for the wives of the village's founders and the stands of bur oak trees. The University of Michigan moved from Detroit to Ann Arbor in 1837.", 0.64f),
+        new(3, "bacteria", "bacteria#0", "Bacteria",
+            "Bacteria are a large domain of prokaryotic microorganisms. Typically a few micrometres in length, they have many shapes, from spheres to rods and spirals. Fimbriae are fine filaments of protein.", 0.52f),
+    ];
+
+    private readonly ExtractiveAnswerer _answerer = new(fixture.Generator);
+
+    [Fact]
+    public async Task KnownFact_AnswerHoldsTheFactAndCitesItsPassage()
+    {
+        var answer = await AnswerAsync("When was Ann Arbor founded?", Passages);
+
+        Assert.False(answer.Abstained, $"Abstained (confidence {answer.Confidence}) on a question its second passage answers.");
+        Assert.Contains("1824", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("[2]", answer.Text, StringComparison.Ordinal);
+        Assert.Contains(2, answer.CitedPassages);
+        // The marker follows the sentence that holds the fact.
+        Assert.Matches(@"1824[^\[]*\[2\]", answer.Text);
+    }
+
+    [Fact]
+    public async Task OffTopicQuestion_AbstainsWithLowConfidence()
+    {
+        var answer = await AnswerAsync("Who composed the opera The Magic Flute?", Passages);
+
+        Assert.True(answer.Abstained, $"Answered \"{answer.Text}\" (confidence {answer.Confidence}) though no passage is about operas.");
+        Assert.Equal(ExtractiveAnswerer.AbstentionText, answer.Text);
+        Assert.Empty(answer.CitedPassages);
+        Assert.True(answer.Confidence < 0.5f, $"Confidence {answer.Confidence} for an abstention.");
+    }
+
+    [Theory]
+    [InlineData("When was Ann Arbor founded?")]
+    [InlineData("What happened to skin friction at higher Mach numbers?")]
+    [InlineData("What shapes do bacteria have?")]
+    [InlineData("Which university moved from Detroit?")]
+    [InlineData("How were heat transfer rates measured?")]
+    public async Task Markers_ReferenceOnlyPassagesGivenAndMatchTheCitedList(string question)
+    {
+        // Numbered 4, 7 and 9, as a caller's list may be after filtering: markers must use these numbers, not positions.
+        AnswerPassage[] renumbered = [Passages[0] with { Number = 4 }, Passages[1] with { Number = 7 }, Passages[2] with { Number = 9 }];
+
+        var answer = await AnswerAsync(question, renumbered);
+
+        var markers = Marker().Matches(answer.Text).Select(match => int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)).ToHashSet();
+        Assert.False(answer.Abstained, $"Abstained (confidence {answer.Confidence}) on \"{question}\", which a passage answers.");
+        Assert.NotEmpty(markers);
+        Assert.Subset(new HashSet<int> { 4, 7, 9 }, markers);
+        Assert.Equal(markers, answer.CitedPassages.ToHashSet());
+    }
+
+    [Fact]
+    public async Task NoPassages_Abstains()
+    {
+        var answer = await AnswerAsync("When was Ann Arbor founded?", []);
+
+        Assert.True(answer.Abstained);
+        Assert.Equal(ExtractiveAnswerer.AbstentionText, answer.Text);
+        Assert.Empty(answer.CitedPassages);
+        Assert.Equal(0f, answer.Confidence);
+    }
+
+    [Fact]
+    public async Task CancelledToken_Throws()
+    {
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            _answerer.AnswerAsync("When was Ann Arbor founded?", ReadOnlyMemory<float>.Empty, Passages, cancellation.Token));
+    }
+
+    private async Task<ComposedAnswer> AnswerAsync(string question, IReadOnlyList<AnswerPassage> passages)
+    {
+        var vector = (await fixture.Generator.GenerateAsync([question], cancellationToken: TestContext.Current.CancellationToken))[0].Vector;
+        return await _answerer.AnswerAsync(question, vector, passages, TestContext.Current.CancellationToken);
+    }
+
+    [GeneratedRegex(@"\[(\d+)\]")]
+    private static partial Regex Marker();
+}
