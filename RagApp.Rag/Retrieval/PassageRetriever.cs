@@ -15,10 +15,11 @@ internal sealed class PassageRetriever(
     TimeProvider timeProvider)
 {
     /// <summary>
-    /// The model and dimension of the index once it has them: fixed by the first write and never changed (the store
-    /// keeps them even when emptied), so one look suffices.
+    /// The first statistics that named the index's model and dimension: fixed by the first write and never changed
+    /// (the store keeps them even when emptied), so one look suffices. A reference, so concurrent queries never see
+    /// half of one.
     /// </summary>
-    private (string Model, int Dimensions)? _indexModel;
+    private IndexStatistics? _indexModel;
 
     public async Task<RetrievalResult> RetrieveAsync(RetrievalQuery query, CancellationToken cancellationToken)
     {
@@ -44,18 +45,19 @@ internal sealed class PassageRetriever(
     /// </summary>
     private async Task<long> EnsureSameModelAsync(CancellationToken cancellationToken)
     {
-        if (_indexModel is null)
+        var index = Volatile.Read(ref _indexModel);
+        if (index is null)
         {
             var statistics = await store.GetStatsAsync(cancellationToken);
             if (statistics.EmbeddingModel.Length > 0)
             {
-                _indexModel = (statistics.EmbeddingModel, statistics.EmbeddingDimensions);
+                Volatile.Write(ref _indexModel, index = statistics);
             }
         }
 
-        if (_indexModel is { } index && (index.Model != embedder.ModelId || index.Dimensions != embedder.Dimensions))
+        if (index is not null && (index.EmbeddingModel != embedder.ModelId || index.EmbeddingDimensions != embedder.Dimensions))
         {
-            throw new QuestionModelMismatchException(index.Model, index.Dimensions, embedder.ModelId, embedder.Dimensions);
+            throw new QuestionModelMismatchException(index.EmbeddingModel, index.EmbeddingDimensions, embedder.ModelId, embedder.Dimensions);
         }
 
         return await store.GetGenerationAsync(cancellationToken);
