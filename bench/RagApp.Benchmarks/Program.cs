@@ -3,6 +3,16 @@ using RagApp.Benchmarks;
 // dotnet run -c Release --project bench/RagApp.Benchmarks -- [raw|e2e] [corpus.jsonl] [max documents] [[service/]Setting=value ...] (no "service/": the worker; "*/": every .NET service)
 // "raw" measures only the model, without starting the application; "e2e" only the application.
 // dotnet run -c Release --project bench/RagApp.Benchmarks -- uploads: uploads/s with durable acknowledgements on and off.
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- retrieval [BEIR folder] [max queries]: recall, MRR and nDCG
+// of the Query RPC per search mode (default: ../shared/data/cranfield, at most 1,000 queries sampled with a fixed seed).
+if (args.Length > 0 && args[0] == "retrieval")
+{
+    var folder = args.Length > 1 ? args[1] : Path.Combine("..", "shared", "data", "cranfield");
+    var sample = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000;
+    await RetrievalBenchmark.RunAsync(folder, sample, seed: 20261202);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "uploads")
 {
     Console.WriteLine("| Redis | durable acknowledgements | uploads/s | median ms | p99 ms | not 202 |");
