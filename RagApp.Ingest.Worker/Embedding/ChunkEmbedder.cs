@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using RagApp.Core.Embeddings;
 using RagApp.Ingest.Worker.Telemetry;
 
 namespace RagApp.Ingest.Worker.Embedding;

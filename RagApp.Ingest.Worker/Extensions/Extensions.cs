@@ -29,12 +29,11 @@ internal static class Extensions
 
         services.AddOptions<IngestWorkerOptions>().BindConfiguration(IngestWorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmbeddingCacheOptions>().BindConfiguration(EmbeddingCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<EmbeddingBatcherOptions>().BindConfiguration(EmbeddingBatcherOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton<IngestTelemetry>();
+        services.AddSingleton<IEmbeddingBatchMetrics>(provider => provider.GetRequiredService<IngestTelemetry>());
         services.AddSingleton<EmbeddingCache>();
-        services.AddSingleton<EmbeddingBatcher>();
-        services.AddHostedService(provider => provider.GetRequiredService<EmbeddingBatcher>());
+        services.AddEmbeddingBatcher("Ingest:Embedding");
         services.AddSingleton<ChunkEmbedder>();
         services.AddSingleton<IndexWriter>();
         services.AddSingleton<IndexAvailability>();

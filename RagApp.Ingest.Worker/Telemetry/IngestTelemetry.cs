@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using RagApp.Core.Embeddings;
 
 namespace RagApp.Ingest.Worker.Telemetry;
 
 /// <summary>The worker's spans ("RagApp.Ingest") and instruments (meter "RagApp.Ingest"), shown on the dashboard.</summary>
-internal sealed class IngestTelemetry : IDisposable
+internal sealed class IngestTelemetry : IEmbeddingBatchMetrics, IDisposable
 {
     public const string Name = "RagApp.Ingest";
 
@@ -34,6 +35,17 @@ internal sealed class IngestTelemetry : IDisposable
     public Histogram<int> EmbeddingBatchSize { get; }
 
     public Histogram<double> JobDuration { get; }
+
+    public void RecordBatch(int size, TimeSpan duration, bool succeeded)
+    {
+        if (succeeded)
+        {
+            ChunksEmbedded.Add(size);
+        }
+
+        EmbeddingBatchDuration.Record(duration.TotalSeconds);
+        EmbeddingBatchSize.Record(size);
+    }
 
     /// <summary>Queue depth gauges read the last sample taken by <see cref="QueueDepthSampler"/>.</summary>
     public void ObserveQueueDepth(Func<Core.Queue.QueueDepth?> latest)

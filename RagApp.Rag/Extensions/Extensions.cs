@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Qdrant.Client;
+using RagApp.Core.Embeddings;
 using RagApp.Rag.Index;
 using RagApp.Rag.Index.Embedded;
 using RagApp.Rag.Index.Qdrant;
+using RagApp.Rag.Retrieval;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -14,6 +16,27 @@ internal static class Extensions
         builder.Services.AddGrpc();
         builder.Services.AddGrpcHealthChecks();
         builder.AddVectorIndex();
+        builder.AddRetrieval();
+    }
+
+    /// <summary>
+    /// The query side: the embedding generator the index was built with (the same registration as the worker's),
+    /// question batching on lanes of its own (section "Rag:Embedding"), and retrieval options ("Rag:Retrieval").
+    /// </summary>
+    public static void AddRetrieval(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        // The batcher runs one model call per lane (Rag:Embedding:ConcurrentBatches), so each call takes one thread;
+        // configuration still wins, as this runs before the section is bound.
+        services.Configure<LocalEmbeddingOptions>(local => local.ParallelBatches = 1);
+        builder.AddRagEmbeddingGenerator();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<QueryTelemetry>();
+        services.AddSingleton<IEmbeddingBatchMetrics>(provider => provider.GetRequiredService<QueryTelemetry>());
+        services.AddEmbeddingBatcher("Rag:Embedding");
+        services.AddOptions<RetrievalOptions>().BindConfiguration(RetrievalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<QuestionEmbedder>();
+        services.AddSingleton<PassageRetriever>();
     }
 
     /// <summary>

@@ -18,7 +18,8 @@ namespace RagApp.Tests.Index;
 
 /// <summary>
 /// RagApp.Rag's index service hosted for real: Kestrel on 127.0.0.1 (any free port, HTTP/2), the production
-/// registration (<c>AddVectorIndex</c>) over a data directory, and a gRPC client over a real channel.
+/// registration (<c>AddVectorIndex</c>) over a data directory, and a gRPC client over a real channel. With queries,
+/// also the query side as production registers it (<c>AddRetrieval</c>: the local MiniLM model) and its service.
 /// </summary>
 internal sealed class IndexServiceHost : IAsyncDisposable
 {
@@ -33,6 +34,7 @@ internal sealed class IndexServiceHost : IAsyncDisposable
         _channel = GrpcChannel.ForAddress(address);
         _contentRoot = contentRoot;
         Client = new IndexService.IndexServiceClient(_channel);
+        Rag = new RagService.RagServiceClient(_channel);
     }
 
     /// <summary>Where the service listens, for another service (the gateway) to call it.</summary>
@@ -40,11 +42,19 @@ internal sealed class IndexServiceHost : IAsyncDisposable
 
     public IndexService.IndexServiceClient Client { get; }
 
+    /// <summary>The query service; answers only on a host started with queries.</summary>
+    public RagService.RagServiceClient Rag { get; }
+
+    public IServiceProvider Services => _app.Services;
+
     public IVectorStore Store => _app.Services.GetRequiredService<IVectorStore>();
 
     public EmbeddedVectorStore EmbeddedStore => _app.Services.GetRequiredService<EmbeddedVectorStore>();
 
-    public static async Task<IndexServiceHost> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<IndexServiceHost> StartAsync(
+        string dataDirectory,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        bool withQueries = false)
     {
         // An empty content root: no appsettings.json of RagApp.Rag (with its fixed ports) sneaks in.
         var contentRoot = Directory.CreateTempSubdirectory("ragapp-index-host-").FullName;
@@ -64,9 +74,17 @@ internal sealed class IndexServiceHost : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.AddVectorIndex();
+        if (withQueries)
+        {
+            builder.AddRetrieval();
+        }
 
         var app = builder.Build();
         app.MapGrpcService<IndexGrpcService>();
+        if (withQueries)
+        {
+            app.MapGrpcService<RagGrpcService>();
+        }
         try
         {
             await app.StartAsync(TestContext.Current.CancellationToken);

@@ -1,4 +1,4 @@
-using RagApp.Ingest.Worker.Embedding;
+using RagApp.Core.Embeddings;
 
 namespace RagApp.Tests.Ingestion;
 

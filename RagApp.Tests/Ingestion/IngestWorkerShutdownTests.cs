@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using RagApp.Core.Embeddings;
 using RagApp.Core.Queue;
-using RagApp.Ingest.Worker.Embedding;
 using RagApp.Ingest.Worker.Ingestion;
 using RagApp.Tests.Queue;
 using StackExchange.Redis;

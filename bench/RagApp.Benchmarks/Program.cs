@@ -10,6 +10,16 @@ if (args.Length > 0 && args[0] == "answers")
     return;
 }
 
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- retrieval [BEIR folder] [max queries]: recall, MRR and nDCG
+// of the Query RPC per search mode (default: ../shared/data/cranfield, at most 1,000 queries sampled with a fixed seed).
+if (args.Length > 0 && args[0] == "retrieval")
+{
+    var folder = args.Length > 1 ? args[1] : Path.Combine("..", "shared", "data", "cranfield");
+    var sample = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000;
+    await RetrievalBenchmark.RunAsync(folder, sample, seed: 20261202);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "uploads")
 {
     Console.WriteLine("| Redis | durable acknowledgements | uploads/s | median ms | p99 ms | not 202 |");

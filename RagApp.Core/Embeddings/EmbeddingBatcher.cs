@@ -1,20 +1,22 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RagApp.Ingest.Worker.Telemetry;
 
-namespace RagApp.Ingest.Worker.Embedding;
+namespace RagApp.Core.Embeddings;
 
 /// <summary>
-/// Funnels the embedding work of every job in flight into full batches for one model runner. Small
-/// documents give one or two chunks each; embedding them one document at a time would leave the model
-/// running tiny batches, so concurrent jobs share batches instead.
+/// Funnels the embedding work of every caller in flight into full batches for one model runner, on threads of its
+/// own. In the worker, small documents give one or two chunks each; embedding them one document at a time would leave
+/// the model running tiny batches, so concurrent jobs share batches instead. In RagApp.Rag, concurrent questions share
+/// batches the same way, and the model never computes on a request thread.
 /// </summary>
-internal sealed partial class EmbeddingBatcher(
+public sealed partial class EmbeddingBatcher(
     IEmbeddingGenerator<string, Embedding<float>> generator,
     IOptions<EmbeddingBatcherOptions> options,
-    IngestTelemetry telemetry,
+    IEmbeddingBatchMetrics metrics,
     ILogger<EmbeddingBatcher> logger) : BackgroundService
 {
     private readonly Channel<PendingEmbedding> _pending = Channel.CreateUnbounded<PendingEmbedding>(
@@ -187,6 +189,7 @@ internal sealed partial class EmbeddingBatcher(
     private void RunBatch(List<PendingEmbedding> batch, CancellationToken stoppingToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var succeeded = false;
         try
         {
             // The local model completes synchronously on this thread; a remote provider's call is waited for here,
@@ -197,7 +200,7 @@ internal sealed partial class EmbeddingBatcher(
                 batch[i].Result.TrySetResult(embeddings[i].Vector);
             }
 
-            telemetry.ChunksEmbedded.Add(batch.Count);
+            succeeded = true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
@@ -209,8 +212,7 @@ internal sealed partial class EmbeddingBatcher(
         }
         finally
         {
-            telemetry.EmbeddingBatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            telemetry.EmbeddingBatchSize.Record(batch.Count);
+            metrics.RecordBatch(batch.Count, Stopwatch.GetElapsedTime(started), succeeded);
         }
     }
 

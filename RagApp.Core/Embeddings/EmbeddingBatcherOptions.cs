@@ -1,11 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace RagApp.Ingest.Worker.Embedding;
+namespace RagApp.Core.Embeddings;
 
-/// <summary>Cross-job batching of embedding work, section "Ingest:Embedding".</summary>
+/// <summary>
+/// Batching of embedding work across callers: section "Ingest:Embedding" in the worker, "Rag:Embedding" in RagApp.Rag
+/// (<see cref="EmbeddingBatcherRegistration"/>).
+/// </summary>
 public sealed class EmbeddingBatcherOptions
 {
-    public const string SectionName = "Ingest:Embedding";
 
     /// <summary>
     /// Most texts handed to the model in one call. The model sorts a call's texts by length and pads each of its

@@ -1,4 +1,4 @@
-namespace RagApp.Ingest.Worker.Embedding;
+namespace RagApp.Core.Embeddings;
 
 /// <summary>One text waiting in <see cref="EmbeddingBatcher"/> for its vector.</summary>
 internal sealed class PendingEmbedding(string text, long sequence, CancellationToken cancellationToken)
