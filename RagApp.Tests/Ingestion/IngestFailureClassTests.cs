@@ -79,7 +79,7 @@ public sealed class IngestFailureClassTests(GarnetQueueServerFixture server) : I
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = server.ConnectionString,
+            ["ConnectionStrings:redis"] = server.PatientConnectionString,
             ["Ingest:Queue:QueueName"] = "failures-" + Guid.NewGuid().ToString("N"),
             ["Ingest:Queue:MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Ingest:Queue:InitialRetryDelay"] = "00:00:00.050",

@@ -56,7 +56,7 @@ public sealed class IngestJobAttemptOutcomeTests(GarnetQueueServerFixture server
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = server.ConnectionString,
+            ["ConnectionStrings:redis"] = server.PatientConnectionString,
             ["Ingest:Queue:QueueName"] = "attempts-" + Guid.NewGuid().ToString("N"),
         });
         builder.Logging.ClearProviders();

@@ -22,7 +22,7 @@ public sealed class IngestWorkerShutdownTests(GarnetQueueServerFixture server) :
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = server.ConnectionString,
+            ["ConnectionStrings:redis"] = server.PatientConnectionString,
             // Short enough that the lease loop is inside a wait, between polls, when the host stops.
             ["Ingest:Worker:LeaseWait"] = "00:00:00.500",
             ["Ingest:Queue:PollInterval"] = "00:00:00.200",

@@ -25,6 +25,12 @@ public abstract class QueueServerFixture : IAsyncLifetime
     /// <summary>A StackExchange.Redis connection string for this server, as a service gets it from Aspire.</summary>
     public string ConnectionString => $"127.0.0.1:{Port},password={Password}";
 
+    /// <summary>
+    /// <see cref="ConnectionString"/> with the timeouts of the fixture's own connection, for services hosted by tests that
+    /// are not about Redis failures: on a busy 2-core machine the server can stall past the 5 s default.
+    /// </summary>
+    public string PatientConnectionString => $"{ConnectionString},asyncTimeout=60000,syncTimeout=60000,connectTimeout=15000";
+
     protected string DataDirectory { get; }
 
     public async ValueTask InitializeAsync()
