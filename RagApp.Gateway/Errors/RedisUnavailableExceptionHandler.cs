@@ -17,7 +17,7 @@ internal sealed partial class RedisUnavailableExceptionHandler(
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (RedisConnectionException or RedisTimeoutException) || httpContext.Response.HasStarted)
+        if (!IsRedisUnavailable(exception) || httpContext.Response.HasStarted)
         {
             return false;
         }
@@ -34,10 +34,22 @@ internal sealed partial class RedisUnavailableExceptionHandler(
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The job store is not reachable.",
-                Detail = $"Redis, which holds the ingest queue and job statuses, cannot be reached right now; nothing was changed. Retry after {retryAfter} s.",
+                Detail = $"Redis, which holds the ingest queue and job statuses, cannot be reached right now. Retry after {retryAfter} s.",
             },
         });
     }
+
+    /// <summary>
+    /// A connection that breaks while a command waits for its reply can surface from StackExchange.Redis as the pipe's
+    /// <see cref="InvalidOperationException"/> ("Reading is not allowed after reader was completed") rather than as a
+    /// <see cref="RedisConnectionException"/>: seen when the Redis server was killed during an upload.
+    /// </summary>
+    internal static bool IsRedisUnavailable(Exception exception) => exception switch
+    {
+        RedisConnectionException or RedisTimeoutException => true,
+        InvalidOperationException => exception.StackTrace?.Contains("StackExchange.Redis.PhysicalConnection", StringComparison.Ordinal) == true,
+        _ => false,
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable ({ExceptionType}): {Method} {Path} answered 503")]
     private static partial void LogRedisUnavailable(ILogger logger, string method, PathString path, string exceptionType);
