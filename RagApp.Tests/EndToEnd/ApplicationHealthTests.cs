@@ -10,9 +10,12 @@ public abstract class ApplicationHealthTests<TFixture>(TFixture fixture) where T
     protected TFixture Fixture { get; } = fixture;
 
     [Fact]
-    public void EveryResource_IsHealthy()
+    public async Task EveryResource_IsHealthy()
     {
         SkipWhenUnavailable();
+        // Health is probed every few seconds, and one probe can fail on a loaded machine (or while another test's
+        // restart settles): wait, bounded, for every resource to report healthy, rather than read one snapshot.
+        await Fixture.WaitUntilHealthyAsync(TestContext.Current.CancellationToken);
         foreach (var resource in RagAppFixture.Resources)
         {
             Assert.True(Fixture.App.ResourceNotifications.TryGetCurrentState(resource, out var state), $"{resource} has no state");
