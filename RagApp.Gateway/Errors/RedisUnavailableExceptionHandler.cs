@@ -17,7 +17,7 @@ internal sealed partial class RedisUnavailableExceptionHandler(
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsRedisUnavailable(exception) || httpContext.Response.HasStarted)
+        if (!IsRedisUnavailable(exception) || httpContext.Response.HasStarted || httpContext.RequestAborted.IsCancellationRequested)
         {
             return false;
         }
@@ -42,12 +42,14 @@ internal sealed partial class RedisUnavailableExceptionHandler(
     /// <summary>
     /// A connection that breaks while a command waits for its reply can surface from StackExchange.Redis as the pipe's
     /// <see cref="InvalidOperationException"/> ("Reading is not allowed after reader was completed") rather than as a
-    /// <see cref="RedisConnectionException"/>: seen when the Redis server was killed during an upload.
+    /// <see cref="RedisConnectionException"/>, or as a cancelled command when the connection is torn down under it: both
+    /// seen when the Redis server was killed during an upload. (A request the client aborted is not answered at all.)
     /// </summary>
     internal static bool IsRedisUnavailable(Exception exception) => exception switch
     {
         RedisConnectionException or RedisTimeoutException => true,
         InvalidOperationException => exception.StackTrace?.Contains("StackExchange.Redis.PhysicalConnection", StringComparison.Ordinal) == true,
+        OperationCanceledException => exception.StackTrace?.Contains("StackExchange.Redis.", StringComparison.Ordinal) == true,
         _ => false,
     };
 

@@ -23,7 +23,11 @@ public sealed class RedisUnavailableClassificationTests
         var ours = Assert.Throws<InvalidOperationException>(() => ThrowOurs());
         Assert.False(RedisUnavailableExceptionHandler.IsRedisUnavailable(ours));
         Assert.False(RedisUnavailableExceptionHandler.IsRedisUnavailable(new InvalidOperationException("never thrown")));
+        var cancelled = Assert.Throws<TaskCanceledException>(() => ThrowCancelled());
+        Assert.False(RedisUnavailableExceptionHandler.IsRedisUnavailable(cancelled));
     }
+
+    private static void ThrowCancelled() => throw new TaskCanceledException("cancelled by our own code");
 
     private static void ThrowOurs() => throw new InvalidOperationException("Reading is not allowed after reader was completed.");
 }
