@@ -19,7 +19,7 @@ internal sealed record ExtractiveAnswerOptions
     public double RankWeight { get; init; } = 0.1;
 
     /// <summary>The score at which confidence is 0.5.</summary>
-    public double ConfidenceMidpoint { get; init; } = 0.78;
+    public double ConfidenceMidpoint { get; init; } = 0.73;
 
     /// <summary>How steeply confidence rises with the score around the midpoint.</summary>
     public double ConfidenceSteepness { get; init; } = 8;
@@ -33,6 +33,13 @@ internal sealed record ExtractiveAnswerOptions
     /// <summary>The second sentence joins only while the answer stays within this many words.</summary>
     public int MaxAnswerWords { get; init; } = 40;
 
-    /// <summary>At most this many sentences are scored (each is embedded), taken in passage order.</summary>
+    /// <summary>
+    /// Embed each sentence and score it by its own similarity to the question, instead of its passage's retrieval
+    /// similarity. Costs one model call per sentence (tens of milliseconds per question on a CPU) for no measured
+    /// gain in answer quality (docs/benchmarks.md, "Extractive answers").
+    /// </summary>
+    public bool EmbedSentences { get; init; }
+
+    /// <summary>At most this many sentences are scored, taken in passage order.</summary>
     public int MaxSentences { get; init; } = 200;
 }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
+using RagApp.Rag.Retrieval;
 
 namespace RagApp.Rag.Answers;
 
@@ -11,7 +13,9 @@ namespace RagApp.Rag.Answers;
 /// value of the type asked for ("when" wants a date), and its passage's rank. The best sentence, and a second one
 /// if it scores nearly as well, make the answer, each followed by its passage's citation marker. When even the best
 /// sentence scores low the passages do not answer the question, and the answerer says so rather than string
-/// unrelated sentences together.
+/// unrelated sentences together. By default a sentence's semantic score is its passage's retrieval similarity
+/// (<see cref="AnswerPassage.Similarity"/>), so answering needs no model call beyond the question's embedding;
+/// <see cref="ExtractiveAnswerOptions.EmbedSentences"/> embeds each sentence instead.
 /// </summary>
 internal sealed class ExtractiveAnswerer(IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator, ExtractiveAnswerOptions? options = null) : IAnswerer
 {
@@ -19,10 +23,30 @@ internal sealed class ExtractiveAnswerer(IEmbeddingGenerator<string, Embedding<f
 
     private readonly ExtractiveAnswerOptions _options = options ?? new ExtractiveAnswerOptions();
 
-    public string Name => "extractive";
+    public string Name => Answerers.Extractive;
 
-    public async Task<ComposedAnswer> AnswerAsync(string question, ReadOnlyMemory<float> questionVector, IReadOnlyList<AnswerPassage> passages, CancellationToken cancellationToken)
+    public Task<ComposedAnswer> AnswerAsync(string question, ReadOnlyMemory<float> questionVector, IReadOnlyList<AnswerPassage> passages, CancellationToken cancellationToken) =>
+        AnswerAsync(new AnswerRequest(question, questionVector, passages), cancellationToken);
+
+    public async IAsyncEnumerable<AnswerUpdate> StreamAsync(AnswerRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // The answer is composed at once (no model writes it); it is streamed sentence by sentence so that a client
+        // reads the same event sequence whichever answerer runs.
+        var answer = await AnswerAsync(request, cancellationToken).ConfigureAwait(false);
+        var start = 0;
+        foreach (var end in SentenceEnds(answer.Text))
+        {
+            yield return AnswerUpdate.Text(answer.Text[start..end]);
+            start = end;
+        }
+
+        yield return AnswerUpdate.Completed(answer);
+    }
+
+    public async Task<ComposedAnswer> AnswerAsync(AnswerRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (question, questionVector, passages) = (request.Question, request.QuestionVector, request.Passages);
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(passages);
         cancellationToken.ThrowIfCancellationRequested();
@@ -32,12 +56,28 @@ internal sealed class ExtractiveAnswerer(IEmbeddingGenerator<string, Embedding<f
             return Abstain(0);
         }
 
-        if (questionVector.IsEmpty)
+        var semantics = new double[candidates.Count];
+        if (!_options.EmbedSentences && candidates.All(candidate => !float.IsNaN(candidate.Passage.Similarity)))
         {
-            questionVector = (await embeddingGenerator.GenerateAsync([question], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector;
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                semantics[i] = candidates[i].Passage.Similarity;
+            }
+        }
+        else
+        {
+            if (questionVector.IsEmpty)
+            {
+                questionVector = (await embeddingGenerator.GenerateAsync([question], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector;
+            }
+
+            var embeddings = await embeddingGenerator.GenerateAsync(candidates.Select(candidate => candidate.Text), cancellationToken: cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                semantics[i] = TensorPrimitives.CosineSimilarity(questionVector.Span, embeddings[i].Vector.Span);
+            }
         }
 
-        var embeddings = await embeddingGenerator.GenerateAsync(candidates.Select(candidate => candidate.Text), cancellationToken: cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
         var questionTerms = AnswerTerms.Of(question);
@@ -47,7 +87,7 @@ internal sealed class ExtractiveAnswerer(IEmbeddingGenerator<string, Embedding<f
         for (var i = 0; i < candidates.Count; i++)
         {
             var candidate = candidates[i];
-            var semantic = TensorPrimitives.CosineSimilarity(questionVector.Span, embeddings[i].Vector.Span);
+            var semantic = semantics[i];
             var matched = termWeights.Where(term => candidate.Terms.Contains(term.Key) || candidate.TitleTerms.Contains(term.Key)).Sum(term => term.Value);
             var lexical = totalWeight > 0 ? matched / totalWeight : 0;
             var typed = answerType != AnswerType.Unknown && AnswerTypeCues.HasNewValue(answerType, candidate.Text, question) ? 1.0 : 0.0;
@@ -81,6 +121,23 @@ internal sealed class ExtractiveAnswerer(IEmbeddingGenerator<string, Embedding<f
         }
 
         return new ComposedAnswer(text.ToString(), [.. chosen.Select(sentence => sentence.Passage.Number).Distinct()], confidence, Abstained: false);
+    }
+
+    // Ends of the answer's sentences, each including its citation marker and the space after it.
+    private static IEnumerable<int> SentenceEnds(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == ']' && (i + 1 == text.Length || text[i + 1] == ' '))
+            {
+                yield return Math.Min(i + 2, text.Length);
+            }
+        }
+
+        if (text.Length > 0 && !text.EndsWith(']'))
+        {
+            yield return text.Length;
+        }
     }
 
     private List<Candidate> SplitIntoCandidates(IReadOnlyList<AnswerPassage> passages)

@@ -86,6 +86,62 @@ public sealed partial class ExtractiveAnswererTests(MiniLmFixture fixture)
             _answerer.AnswerAsync("When was Ann Arbor founded?", ReadOnlyMemory<float>.Empty, Passages, cancellation.Token));
     }
 
+    [Fact]
+    public async Task PassagesWithRetrievalSimilarity_NeedNoModelCall()
+    {
+        var counting = new CountingEmbeddingGenerator(fixture.Generator);
+        var answerer = new ExtractiveAnswerer(counting);
+        var question = "When was Ann Arbor founded?";
+        var vector = (await fixture.Generator.GenerateAsync([question], cancellationToken: TestContext.Current.CancellationToken))[0].Vector;
+        var withSimilarity = await WithSimilarityAsync(question, vector);
+
+        var answer = await answerer.AnswerAsync(new AnswerRequest(question, vector, withSimilarity), TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, counting.Texts);
+        Assert.False(answer.Abstained, $"Abstained (confidence {answer.Confidence}).");
+        Assert.Matches(@"1824[^\[]*\[2\]", answer.Text);
+    }
+
+    [Fact]
+    public async Task EmbedSentences_EmbedsEachCandidateSentence()
+    {
+        var counting = new CountingEmbeddingGenerator(fixture.Generator);
+        var answerer = new ExtractiveAnswerer(counting, new ExtractiveAnswerOptions { EmbedSentences = true });
+        var question = "When was Ann Arbor founded?";
+        var vector = (await fixture.Generator.GenerateAsync([question], cancellationToken: TestContext.Current.CancellationToken))[0].Vector;
+        var withSimilarity = await WithSimilarityAsync(question, vector);
+
+        var answer = await answerer.AnswerAsync(new AnswerRequest(question, vector, withSimilarity), TestContext.Current.CancellationToken);
+
+        Assert.Equal(Passages.Sum(passage => SentenceSplitter.Split(passage.Text).Count), counting.Texts);
+        Assert.Contains("1824", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_YieldsDeltasThatMakeTheAnswerThenTheComposedAnswer()
+    {
+        var question = "When was Ann Arbor founded?";
+        var vector = (await fixture.Generator.GenerateAsync([question], cancellationToken: TestContext.Current.CancellationToken))[0].Vector;
+        var updates = new List<AnswerUpdate>();
+        await foreach (var update in _answerer.StreamAsync(new AnswerRequest(question, vector, Passages), TestContext.Current.CancellationToken))
+        {
+            updates.Add(update);
+        }
+
+        var done = Assert.IsType<ComposedAnswer>(updates[^1].Done);
+        Assert.All(updates[..^1], update => Assert.Null(update.Done));
+        Assert.NotEmpty(updates[..^1]);
+        Assert.Equal(done.Text, string.Concat(updates[..^1].Select(update => update.Delta)));
+        Assert.Contains("1824", done.Text, StringComparison.Ordinal);
+    }
+
+    private async Task<AnswerPassage[]> WithSimilarityAsync(string question, ReadOnlyMemory<float> vector)
+    {
+        var texts = Passages.Select(passage => $"{passage.Title}. {passage.Text}").ToList();
+        var vectors = await fixture.Generator.GenerateAsync(texts, cancellationToken: TestContext.Current.CancellationToken);
+        return [.. Passages.Select((passage, i) => passage with { Similarity = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(vector.Span, vectors[i].Vector.Span) })];
+    }
+
     private async Task<ComposedAnswer> AnswerAsync(string question, IReadOnlyList<AnswerPassage> passages)
     {
         var vector = (await fixture.Generator.GenerateAsync([question], cancellationToken: TestContext.Current.CancellationToken))[0].Vector;

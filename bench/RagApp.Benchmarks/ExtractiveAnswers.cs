@@ -90,7 +90,7 @@ internal static class ExtractiveAnswers
         {
             var vector = cache.Get(question.Text);
             var top = retriever.Search(question.Text, vector, TopPassages)
-                .Select((hit, i) => new AnswerPassage(i + 1, hit.Passage.Id, hit.Passage.Id, hit.Passage.Title, hit.Passage.Text, (float)hit.Score))
+                .Select((hit, i) => new AnswerPassage(i + 1, hit.Passage.Id, hit.Passage.Id, hit.Passage.Title, hit.Passage.Text, (float)hit.Score) { Similarity = (float)hit.Similarity })
                 .ToList();
             var answer = await answerer.AnswerAsync(question.Text, vector, top, CancellationToken.None);
             var contains = !answer.Abstained && question.Answers.Any(gold => answer.Text.Contains(gold, StringComparison.OrdinalIgnoreCase));
@@ -187,7 +187,7 @@ internal static class ExtractiveAnswers
             _averageLength = _terms.Average(t => t.Length);
         }
 
-        public IEnumerable<(CranfieldDocument Passage, double Score)> Search(string question, ReadOnlyMemory<float> vector, int count)
+        public IEnumerable<(CranfieldDocument Passage, double Score, double Similarity)> Search(string question, ReadOnlyMemory<float> vector, int count)
         {
             var dense = _vectors.Select(v => (double)TensorPrimitives.Dot(vector.Span, v.Span)).ToArray();
             var queryTerms = KeywordTokenizer.Tokenize(question).Distinct().ToList();
@@ -196,7 +196,7 @@ internal static class ExtractiveAnswers
             var denseScaled = MinMax(dense);
             var sparseScaled = MinMax(sparse);
             return Enumerable.Range(0, _passages.Count)
-                .Select(i => (Passage: _passages[i], Score: (0.5 * denseScaled[i]) + (0.5 * sparseScaled[i])))
+                .Select(i => (Passage: _passages[i], Score: (0.5 * denseScaled[i]) + (0.5 * sparseScaled[i]), Similarity: dense[i]))
                 .OrderByDescending(hit => hit.Score)
                 .Take(count);
         }
