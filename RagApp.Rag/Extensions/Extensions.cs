@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.AI;
 using Qdrant.Client;
 using RagApp.Core.Embeddings;
+using RagApp.Rag.Answers;
 using RagApp.Rag.Index;
 using RagApp.Rag.Index.Embedded;
 using RagApp.Rag.Index.Qdrant;
@@ -16,7 +18,28 @@ internal static class Extensions
         builder.Services.AddGrpc();
         builder.Services.AddGrpcHealthChecks();
         builder.AddVectorIndex();
+        builder.AddQueries();
+    }
+
+    /// <summary>The read path: retrieval, then the answerer.</summary>
+    public static void AddQueries(this IHostApplicationBuilder builder)
+    {
         builder.AddRetrieval();
+        builder.AddAnswers();
+    }
+
+    /// <summary>
+    /// The answerer: the local extractive one (options from section "Rag:Answers:Extractive"), unless a chat model
+    /// registered an <see cref="IAnswerer"/> before this runs.
+    /// </summary>
+    public static void AddAnswers(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ExtractiveAnswerOptions>().BindConfiguration("Rag:Answers:Extractive");
+        services.AddSingleton(provider => new ExtractiveAnswerer(
+            provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+            provider.GetRequiredService<IOptions<ExtractiveAnswerOptions>>().Value));
+        services.TryAddSingleton<IAnswerer>(provider => provider.GetRequiredService<ExtractiveAnswerer>());
     }
 
     /// <summary>

@@ -1,17 +1,19 @@
 using System.Diagnostics;
 using Grpc.Core;
 using RagApp.Core.Grpc.V1;
+using RagApp.Rag.Answers;
 using RagApp.Rag.Retrieval;
 
 namespace RagApp.Rag.Grpc;
 
 /// <summary>
 /// The question-answering half of the RAG API: validates the question, retrieves passages (hybrid search over the
-/// index) and returns them as sources with calibrated scores. Refusals map to status codes: a malformed request is
+/// index) and composes an answer from them with the configured answerer, citing the sources by number. Refusals map to status codes: a malformed request is
 /// InvalidArgument naming the field, an index built with another embedding model FailedPrecondition.
 /// </summary>
 internal sealed partial class RagGrpcService(
     PassageRetriever retriever,
+    IAnswerer answerer,
     QueryTelemetry telemetry,
     TimeProvider timeProvider,
     ILogger<RagGrpcService> logger) : RagService.RagServiceBase
@@ -20,19 +22,26 @@ internal sealed partial class RagGrpcService(
     {
         using var activity = QueryTelemetry.ActivitySource.StartActivity("rag query");
         var started = timeProvider.GetTimestamp();
-        var result = await RetrieveAsync(request, activity, started, context.CancellationToken);
+        var (query, result) = await RetrieveAsync(request, activity, started, context.CancellationToken);
+        var answer = await answerer.AnswerAsync(new AnswerRequest(query.Question, result.QuestionVector, AnswerPassages.From(result)), context.CancellationToken);
         var latency = timeProvider.GetElapsedTime(started);
         var response = new QueryResponse
         {
-            Answer = "",
-            Answerer = Answerers.None,
-            Confidence = (float)result.TopScore,
+            Answer = answer.Text,
+            Answerer = answer.Answerer,
+            AnswerModel = answer.Model,
+            Route = answer.Route,
+            Fallback = answer.FellBack,
+            Abstained = answer.Abstained,
+            RetrievalQuestion = query.Question,
+            Confidence = answer.Confidence,
             IndexGeneration = result.IndexGeneration,
             Model = result.Model,
             RetrievalMs = result.Elapsed.TotalMilliseconds,
             LatencyMs = latency.TotalMilliseconds,
         };
         response.Sources.AddRange(result.Passages.Select(SourceMapper.ToSource));
+        response.Citations.AddRange(answer.CitedPassages);
         Complete(activity, result, latency);
         return response;
     }
@@ -42,35 +51,58 @@ internal sealed partial class RagGrpcService(
         using var activity = QueryTelemetry.ActivitySource.StartActivity("rag query_stream");
         var started = timeProvider.GetTimestamp();
         var cancellationToken = context.CancellationToken;
-        var result = await RetrieveAsync(request, activity, started, cancellationToken);
+        var (query, result) = await RetrieveAsync(request, activity, started, cancellationToken);
         var sources = new QuerySources();
         sources.Sources.AddRange(result.Passages.Select(SourceMapper.ToSource));
         await responseStream.WriteAsync(new QueryStreamEvent { Sources = sources }, cancellationToken);
-        var latency = timeProvider.GetElapsedTime(started);
-        await responseStream.WriteAsync(new QueryStreamEvent
+        ComposedAnswer? answer = null;
+        await foreach (var update in answerer.StreamAsync(new AnswerRequest(query.Question, result.QuestionVector, AnswerPassages.From(result)), cancellationToken))
         {
-            Completed = new QueryCompleted
+            if (update.Done is { } done)
             {
-                Answerer = Answerers.None,
-                Confidence = (float)result.TopScore,
-                IndexGeneration = result.IndexGeneration,
-                Model = result.Model,
-                RetrievalMs = result.Elapsed.TotalMilliseconds,
-                LatencyMs = latency.TotalMilliseconds,
-            },
-        }, cancellationToken);
+                answer = done;
+            }
+            else if (update.Delta.Length > 0)
+            {
+                await responseStream.WriteAsync(new QueryStreamEvent { Delta = new AnswerDelta { Text = update.Delta } }, cancellationToken);
+            }
+        }
+
+        if (answer is null)
+        {
+            throw new InvalidOperationException($"The {answerer.Name} answerer's stream ended without a composed answer.");
+        }
+
+        var latency = timeProvider.GetElapsedTime(started);
+        var completed = new QueryCompleted
+        {
+            Answer = answer.Text,
+            Answerer = answer.Answerer,
+            AnswerModel = answer.Model,
+            Route = answer.Route,
+            Fallback = answer.FellBack,
+            Abstained = answer.Abstained,
+            RetrievalQuestion = query.Question,
+            Confidence = answer.Confidence,
+            IndexGeneration = result.IndexGeneration,
+            Model = result.Model,
+            RetrievalMs = result.Elapsed.TotalMilliseconds,
+            LatencyMs = latency.TotalMilliseconds,
+        };
+        completed.Citations.AddRange(answer.CitedPassages);
+        await responseStream.WriteAsync(new QueryStreamEvent { Completed = completed }, cancellationToken);
         Complete(activity, result, latency);
     }
 
     /// <summary>Validates and retrieves; a refusal is recorded and thrown as the status the caller can act on.</summary>
-    private async Task<RetrievalResult> RetrieveAsync(QueryRequest request, Activity? activity, long started, CancellationToken cancellationToken)
+    private async Task<(RetrievalQuery Query, RetrievalResult Result)> RetrieveAsync(QueryRequest request, Activity? activity, long started, CancellationToken cancellationToken)
     {
         try
         {
             var query = QueryRequestValidator.Validate(request);
             activity?.SetTag("ragapp.query.max_results", query.MaxResults);
             activity?.SetTag("ragapp.query.filtered", query.Filter is not null);
-            return await retriever.RetrieveAsync(query, cancellationToken);
+            return (query, await retriever.RetrieveAsync(query, cancellationToken));
         }
         catch (Exception exception) when (Refusal(exception) is { } refusal)
         {

@@ -36,7 +36,7 @@ internal sealed class PassageRetriever(
 
         var elapsed = timeProvider.GetElapsedTime(started);
         telemetry.RecordRetrieval(elapsed);
-        return new RetrievalResult(passages, generation, embedder.ModelId, elapsed);
+        return new RetrievalResult(passages, generation, embedder.ModelId, elapsed) { QuestionVector = vector };
     }
 
     /// <summary>

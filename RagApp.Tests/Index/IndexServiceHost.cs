@@ -19,7 +19,7 @@ namespace RagApp.Tests.Index;
 /// <summary>
 /// RagApp.Rag's index service hosted for real: Kestrel on 127.0.0.1 (any free port, HTTP/2), the production
 /// registration (<c>AddVectorIndex</c>) over a data directory, and a gRPC client over a real channel. With queries,
-/// also the query side as production registers it (<c>AddRetrieval</c>: the local MiniLM model) and its service.
+/// also the query side as production registers it (<c>AddQueries</c>: the local MiniLM model and the extractive answerer) and its service.
 /// </summary>
 internal sealed class IndexServiceHost : IAsyncDisposable
 {
@@ -76,7 +76,7 @@ internal sealed class IndexServiceHost : IAsyncDisposable
         builder.AddVectorIndex();
         if (withQueries)
         {
-            builder.AddRetrieval();
+            builder.AddQueries();
         }
 
         var app = builder.Build();

@@ -50,11 +50,21 @@ public sealed class QueryGrpcServiceTests(QueryServiceFixture fixture) : IClassF
         Assert.Equal($"Part {top.Ordinal}", top.Section);
         Assert.Equal(RagApp.Core.Documents.ChunkIds.Create(documentId, top.Ordinal), top.ChunkId);
         Assert.Equal(fixture.Generation, response.IndexGeneration);
-        Assert.Equal("none", response.Answerer);
-        Assert.Equal("", response.Answer);
+        Assert.Equal("extractive", response.Answerer);
+        Assert.Equal("", response.AnswerModel);
+        Assert.False(response.Fallback);
+        Assert.Equal(question, response.RetrievalQuestion);
         Assert.Equal("all-MiniLM-L6-v2", response.Model);
-        Assert.Equal(top.Score, response.Confidence);
+        Assert.InRange(response.Confidence, 0, 1);
         Assert.InRange(response.RetrievalMs, 0, response.LatencyMs);
+        if (!response.Abstained)
+        {
+            // Every marker in the answer names a returned source, and the cited list is exactly those markers.
+            var markers = System.Text.RegularExpressions.Regex.Matches(response.Answer, @"\[(\d+)\]").Select(match => int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+            Assert.NotEmpty(markers);
+            Assert.All(markers, marker => Assert.InRange(marker, 1, response.Sources.Count));
+            Assert.Equal(markers, response.Citations.ToHashSet());
+        }
     }
 
     [Fact(Timeout = Timeout)]
@@ -169,7 +179,7 @@ public sealed class QueryGrpcServiceTests(QueryServiceFixture fixture) : IClassF
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task QueryStream_SendsSources_ThenCompleted_MatchingQuery()
+    public async Task QueryStream_SendsSources_ThenDeltas_ThenCompleted_MatchingQuery()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var request = new QueryRequest { Question = "Where did jazz music originate?", MaxResults = 4 };
@@ -177,12 +187,19 @@ public sealed class QueryGrpcServiceTests(QueryServiceFixture fixture) : IClassF
         var events = await ReadStreamAsync(request, cancellationToken);
         var unary = await Rag.QueryAsync(request, cancellationToken: cancellationToken);
 
-        Assert.Equal([QueryStreamEvent.EventOneofCase.Sources, QueryStreamEvent.EventOneofCase.Completed], events.Select(e => e.EventCase));
+        Assert.Equal(QueryStreamEvent.EventOneofCase.Sources, events[0].EventCase);
+        Assert.Equal(QueryStreamEvent.EventOneofCase.Completed, events[^1].EventCase);
+        var deltas = events[1..^1];
+        Assert.NotEmpty(deltas);
+        Assert.All(deltas, e => Assert.Equal(QueryStreamEvent.EventOneofCase.Delta, e.EventCase));
         Assert.Equal(unary.Sources, events[0].Sources.Sources);
-        var completed = events[1].Completed;
+        var completed = events[^1].Completed;
+        Assert.Equal(unary.Answer, completed.Answer);
+        Assert.Equal(completed.Answer, string.Concat(deltas.Select(e => e.Delta.Text)));
+        Assert.Equal(unary.Citations, completed.Citations);
         Assert.Equal(unary.Confidence, completed.Confidence);
         Assert.Equal(fixture.Generation, completed.IndexGeneration);
-        Assert.Equal("none", completed.Answerer);
+        Assert.Equal("extractive", completed.Answerer);
         Assert.Equal("all-MiniLM-L6-v2", completed.Model);
         Assert.Equal("jazz", events[0].Sources.Sources[0].DocumentId);
     }

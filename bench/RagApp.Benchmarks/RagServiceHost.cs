@@ -54,7 +54,7 @@ internal sealed class RagServiceHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 64 * 1024 * 1024);
         builder.AddVectorIndex();
-        builder.AddRetrieval();
+        builder.AddQueries();
         var app = builder.Build();
         app.MapGrpcService<IndexGrpcService>();
         app.MapGrpcService<RagGrpcService>();
