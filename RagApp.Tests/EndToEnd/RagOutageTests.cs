@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using RagApp.Tests.Support;
 
@@ -33,6 +34,41 @@ public sealed class RagOutageTests(GarnetAppFixture fixture)
             () => ReadHealthAsync(client, cancellationToken), health => health.Status == HttpStatusCode.OK,
             "the gateway to report rag back", Patience, cancellationToken, TimeSpan.FromMilliseconds(500));
         Assert.Equal("healthy", ragRecovered);
+    }
+
+    [Fact]
+    public async Task QuestionDuringARagOutage_Is503WithRetryAfter_AndAnsweredWhenRagIsBack()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var client = fixture.CreateGatewayClient();
+
+        await fixture.StopResourceAsync("rag", cancellationToken);
+        HttpStatusCode during;
+        TimeSpan? retryAfter;
+        string problemType;
+        try
+        {
+            using var response = await client.PostAsJsonAsync("/api/v1/query", new { question = "What happens while the index is away?" }, cancellationToken);
+            (during, retryAfter) = (response.StatusCode, response.Headers.RetryAfter?.Delta);
+            problemType = response.Content.Headers.ContentType?.MediaType ?? "";
+        }
+        finally
+        {
+            await fixture.StartResourceAsync("rag", cancellationToken);
+        }
+
+        var after = await Eventually.MatchAsync(
+            async () =>
+            {
+                using var response = await client.PostAsJsonAsync("/api/v1/query", new { question = "What happens when the index is back?" }, cancellationToken);
+                return response.StatusCode;
+            },
+            status => status == HttpStatusCode.OK, "questions to be answered again", Patience, cancellationToken, TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during);
+        Assert.NotNull(retryAfter);
+        Assert.Equal("application/problem+json", problemType);
+        Assert.Equal(HttpStatusCode.OK, after);
     }
 
     [Fact]

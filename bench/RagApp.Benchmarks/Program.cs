@@ -10,6 +10,14 @@ if (args.Length > 0 && args[0] == "answers")
     return;
 }
 
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- answers-api [tune|confirm] [data folder] [Rag:Setting=value ...]:
+// answer quality through the Query RPC on SQuAD (containment of a gold answer, length, "do not know" rates, calibration).
+if (args.Length > 0 && args[0] == "answers-api")
+{
+    await AnswerQualityBenchmark.RunAsync(args[1..]);
+    return;
+}
+
 // dotnet run -c Release --project bench/RagApp.Benchmarks -- retrieval [BEIR folder] [max queries]: recall, MRR and nDCG
 // of the Query RPC per search mode (default: ../shared/data/cranfield, at most 1,000 queries sampled with a fixed seed).
 if (args.Length > 0 && args[0] == "retrieval")

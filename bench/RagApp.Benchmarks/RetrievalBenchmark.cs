@@ -53,7 +53,7 @@ internal static class RetrievalBenchmark
         }
     }
 
-    private static async Task IndexAsync(string dataDirectory, IReadOnlyList<CranfieldDocument> documents)
+    internal static async Task IndexAsync(string dataDirectory, IReadOnlyList<CranfieldDocument> documents)
     {
         await using var host = await RagServiceHost.StartAsync(dataDirectory, new Dictionary<string, string?>());
         var generator = host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
