@@ -203,9 +203,11 @@ public sealed class ChatAnswererTests(MiniLmFixture fixture) : IDisposable
         var answering = Answerer(model).AnswerAsync(new AnswerRequest(Question, ReadOnlyMemory<float>.Empty, Passages), cancel);
         await model.Called.WaitAsync(cancel);
 
+        // Timers fire within Advance, so the model's token shows at once whether it was given up.
         _time.Advance(TimeSpan.FromSeconds(7.9));
-        Assert.False(answering.IsCompleted, "fell back before the first-token timeout");
+        Assert.False(model.LastToken.IsCancellationRequested, "gave the model up before the first-token timeout");
         _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.True(model.LastToken.IsCancellationRequested, "did not give the model up at the first-token timeout");
         var answer = await answering;
 
         Assert.True(answer.FellBack);
@@ -228,8 +230,9 @@ public sealed class ChatAnswererTests(MiniLmFixture fixture) : IDisposable
         var next = updates.MoveNextAsync().AsTask();
         // Past the first-token timeout: the model has started, so only the total timeout (20 s) applies.
         _time.Advance(TimeSpan.FromSeconds(9));
-        Assert.Empty(fallbacks.GetMeasurementSnapshot());
+        Assert.False(model.LastToken.IsCancellationRequested, "gave the model up at the first-token timeout though it had started");
         _time.Advance(TimeSpan.FromSeconds(11));
+        Assert.True(model.LastToken.IsCancellationRequested, "did not give the model up at the total timeout");
         Assert.True(await next);
 
         // No more deltas: the completion carries the extractive answer in place of the cut-short text.

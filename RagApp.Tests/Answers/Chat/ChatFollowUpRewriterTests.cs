@@ -75,8 +75,9 @@ public sealed class ChatFollowUpRewriterTests : IDisposable
         await model.Called.WaitAsync(cancellationToken);
 
         _time.Advance(TimeSpan.FromSeconds(4.9));
-        Assert.False(rewriting.IsCompleted, "gave up before the rewrite timeout");
+        Assert.False(model.LastToken.IsCancellationRequested, "gave up before the rewrite timeout");
         _time.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.True(model.LastToken.IsCancellationRequested, "did not give up at the rewrite timeout");
 
         Assert.Equal(FollowUp, await rewriting);
     }

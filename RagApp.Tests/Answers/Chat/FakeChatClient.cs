@@ -26,6 +26,9 @@ internal sealed class FakeChatClient : IChatClient
 
     public Task Called => _called.Task;
 
+    /// <summary>The cancellation token of the latest request: cancelled as soon as the caller gives up on the model.</summary>
+    public CancellationToken LastToken { get; private set; }
+
     public static FakeChatClient Replying(params string[] tokens) => new() { Tokens = tokens };
 
     public static FakeChatClient Throwing(Exception exception) => new() { FailAfterTokens = exception };
@@ -46,6 +49,7 @@ internal sealed class FakeChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         Requests.Enqueue(([.. messages], options));
+        LastToken = cancellationToken;
         _called.TrySetResult();
         foreach (var token in Tokens)
         {
