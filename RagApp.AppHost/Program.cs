@@ -1,5 +1,6 @@
 using RagApp.AppHost.Commands;
 using RagApp.AppHost.Infrastructure;
+using RagApp.AppHost.Models;
 using RagApp.AppHost.Supervision;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ var rag = builder.AddProject<Projects.RagApp_Rag>("rag")
     .WithReference(redis)
     .WaitFor(redis)
     .WithVectorStore(plan)
+    .WithChatModel()
     .WithDirectEndpointWhenRun("http")
     .WithHttpHealthCheck("/health", endpointName: "health")
     .WithRestartOnCrash();

@@ -29,12 +29,15 @@ internal static class Extensions
     }
 
     /// <summary>
-    /// The answerer: the local extractive one (options from section "Rag:Answers:Extractive"), unless a chat model
-    /// registered an <see cref="IAnswerer"/> before this runs.
+    /// The answerer: the chat model when the "chat" connection string is set (<see cref="ChatAnswererExtensions.AddChatAnswerer"/>),
+    /// otherwise the local extractive one (options from section "Rag:Answers:Extractive"), which the chat answerer
+    /// also falls back on.
     /// </summary>
     public static void AddAnswers(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // First, so that its registrations win over the TryAdd defaults below.
+        builder.AddChatAnswerer();
         services.AddOptions<ExtractiveAnswerOptions>().BindConfiguration("Rag:Answers:Extractive");
         services.AddSingleton(provider => new ExtractiveAnswerer(
             provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),

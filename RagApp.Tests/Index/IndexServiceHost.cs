@@ -20,6 +20,7 @@ namespace RagApp.Tests.Index;
 /// RagApp.Rag's index service hosted for real: Kestrel on 127.0.0.1 (any free port, HTTP/2), the production
 /// registration (<c>AddVectorIndex</c>) over a data directory, and a gRPC client over a real channel. With queries,
 /// also the query side as production registers it (<c>AddQueries</c>: the local MiniLM model and the extractive answerer) and its service.
+/// <c>configure</c> runs after the production registration, so what it registers wins (a stand-in for a hosted model).
 /// </summary>
 internal sealed class IndexServiceHost : IAsyncDisposable
 {
@@ -54,7 +55,8 @@ internal sealed class IndexServiceHost : IAsyncDisposable
     public static async Task<IndexServiceHost> StartAsync(
         string dataDirectory,
         IReadOnlyDictionary<string, string?>? settings = null,
-        bool withQueries = false)
+        bool withQueries = false,
+        Action<IHostApplicationBuilder>? configure = null)
     {
         // An empty content root: no appsettings.json of RagApp.Rag (with its fixed ports) sneaks in.
         var contentRoot = Directory.CreateTempSubdirectory("ragapp-index-host-").FullName;
@@ -79,6 +81,7 @@ internal sealed class IndexServiceHost : IAsyncDisposable
             builder.AddQueries();
         }
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapGrpcService<IndexGrpcService>();
         if (withQueries)

@@ -27,7 +27,14 @@ public sealed class QueryServiceFixture : IAsyncLifetime
             ["Rag:Embedding:ConcurrentBatches"] = "1",
             ["Rag:Embedding:MaxBatchDelay"] = "00:00:00.100",
         }, withQueries: true);
-        var generator = Host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        Generation = await WriteCorpusAsync(Host);
+    }
+
+    /// <summary>Writes <see cref="QueryCorpus"/> through the host's IndexService, embedded by its own generator; returns the last generation.</summary>
+    internal static async Task<long> WriteCorpusAsync(IndexServiceHost host)
+    {
+        var generator = host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        long generation = 0;
         foreach (var entry in QueryCorpus.Documents)
         {
             // "title. text", as the benchmark embeds BEIR documents.
@@ -38,8 +45,10 @@ public sealed class QueryServiceFixture : IAsyncLifetime
                 EmbeddingModel = MiniLmEmbeddingGenerator.ModelId,
                 Metadata = new Dictionary<string, string> { ["topic"] = entry.Topic },
             };
-            Generation = (await Host.Client.UpsertAsync(document)).Generation;
+            generation = (await host.Client.UpsertAsync(document)).Generation;
         }
+
+        return generation;
     }
 
     public async ValueTask DisposeAsync()
