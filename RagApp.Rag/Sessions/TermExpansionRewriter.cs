@@ -75,7 +75,7 @@ internal sealed partial class TermExpansionRewriter : IFollowUpRewriter
         if (!source.Any(word => word.IsContent))
         {
             // Nothing to borrow from the question (it was itself all pronouns): the answer's names are the next best.
-            source = [.. Scan(previous.Answer).Where(word => word.IsName)];
+            source = [.. Scan(previous.Answer, sentenceInitialNames: true).Where(word => word.IsName)];
         }
 
         IEnumerable<Word> borrowed = ownNames > 0
@@ -104,8 +104,13 @@ internal sealed partial class TermExpansionRewriter : IFollowUpRewriter
         return added.Count == 0 ? question : $"{question.TrimEnd()} {string.Join(' ', added)}";
     }
 
-    /// <summary>The words of a text in order, each classified: a name (capitalised, not a function word), content, or neither.</summary>
-    private static List<Word> Scan(string text)
+    /// <summary>
+    /// The words of a text in order, each classified: a name (capitalised, not a function word), content, or neither.
+    /// The first word of a sentence is capitalised anyway: in a question it is a name only when the next word is
+    /// capitalised too ("Ann Arbor was founded when?"), so that "Population?" is not taken for one; in an answer's
+    /// statements (<paramref name="sentenceInitialNames"/>) a capitalised content word opening a sentence usually is one.
+    /// </summary>
+    private static List<Word> Scan(string text, bool sentenceInitialNames = false)
     {
         var matches = WordPattern().Matches(text);
         var words = new List<Word>(matches.Count);
@@ -114,13 +119,11 @@ internal sealed partial class TermExpansionRewriter : IFollowUpRewriter
             var raw = StripPossessive(matches[i].Value);
             var lower = raw.ToLowerInvariant();
             var function = FunctionWords.Contains(lower) || Anaphora.Contains(lower) || EnglishStopWords.Words.Contains(lower) || raw.Contains('\'') || raw.Contains('’');
-            var content = !function && KeywordTokenizer.Tokenize(raw).Count > 0 && AnswerTerms.Of(raw).Count > 0;
+            var content = !function && AnswerTerms.Of(raw).Count > 0;
             var capitalised = char.IsUpper(raw[0]);
-            // The first word of a sentence is capitalised anyway: a name only when the next word is capitalised too
-            // ("Ann Arbor was founded when?"), so that "Population?" is not taken for one.
             var sentenceStart = StartsSentence(text, matches[i].Index);
             var nextCapitalised = i + 1 < matches.Count && char.IsUpper(matches[i + 1].Value[0]) && !StartsSentence(text, matches[i + 1].Index);
-            var name = content && capitalised && (!sentenceStart || nextCapitalised);
+            var name = content && capitalised && (!sentenceStart || nextCapitalised || sentenceInitialNames);
             words.Add(new Word(raw, lower, name, content));
         }
 

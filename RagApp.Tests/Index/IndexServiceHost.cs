@@ -19,7 +19,9 @@ namespace RagApp.Tests.Index;
 /// <summary>
 /// RagApp.Rag's index service hosted for real: Kestrel on 127.0.0.1 (any free port, HTTP/2), the production
 /// registration (<c>AddVectorIndex</c>) over a data directory, and a gRPC client over a real channel. With queries,
-/// also the query side as production registers it (<c>AddQueries</c>: the local MiniLM model and the extractive answerer) and its service.
+/// also the query side as production registers it (<c>AddQueries</c>: the local MiniLM model, the extractive answerer,
+/// and sessions when the settings give a "redis" connection string) and its service. A configure hook runs before the
+/// registrations, for a test that replaces a part.
 /// </summary>
 internal sealed class IndexServiceHost : IAsyncDisposable
 {
@@ -54,7 +56,8 @@ internal sealed class IndexServiceHost : IAsyncDisposable
     public static async Task<IndexServiceHost> StartAsync(
         string dataDirectory,
         IReadOnlyDictionary<string, string?>? settings = null,
-        bool withQueries = false)
+        bool withQueries = false,
+        Action<WebApplicationBuilder>? configure = null)
     {
         // An empty content root: no appsettings.json of RagApp.Rag (with its fixed ports) sneaks in.
         var contentRoot = Directory.CreateTempSubdirectory("ragapp-index-host-").FullName;
@@ -73,6 +76,8 @@ internal sealed class IndexServiceHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
+        // Before the production registration, so that a test's own services win its TryAdd registrations.
+        configure?.Invoke(builder);
         builder.AddVectorIndex();
         if (withQueries)
         {
