@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -143,6 +145,36 @@ public sealed class FollowUpQueryTests(SessionQueryFixture fixture) : IClassFixt
         Assert.Equal(FollowUp, followUp.RetrievalQuestion);
         Assert.Empty(fixture.Answerer.Requests.Last(request => request.Question == FollowUp && request.History.Count == 0).History);
         Assert.Single(await TurnsAsync(session, cancellationToken));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Spans_TellTheHistoryLength_AndWhetherTheQuestionWasRewritten()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        // An unusual max_results marks this test's spans among those of tests running beside it.
+        const int Marker = 17;
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "RagApp.Rag",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.GetTagItem("ragapp.query.max_results") is Marker)
+                {
+                    spans.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var session = Guid.NewGuid().ToString();
+
+        await Rag.QueryAsync(new QueryRequest { Question = First, SessionId = session, MaxResults = Marker }, cancellationToken: cancellationToken);
+        await Rag.QueryAsync(new QueryRequest { Question = FollowUp, SessionId = session, MaxResults = Marker }, cancellationToken: cancellationToken);
+        await Rag.QueryAsync(new QueryRequest { Question = FollowUp, MaxResults = Marker }, cancellationToken: cancellationToken);
+
+        var tags = spans.Select(span => (span.OperationName, Turns: span.GetTagItem("ragapp.session.turns"), Rewritten: span.GetTagItem("ragapp.query.rewritten"))).ToList();
+        Assert.Equal([("rag query", (object?)0, (object?)false), ("rag query", 1, true), ("rag query", null, false)], tags);
     }
 
     private static void AssertFreshExpiry(TimeSpan? timeToLive)
