@@ -20,6 +20,7 @@ public sealed class TermExpansionRewriterTests
 
     [Theory(Timeout = Timeout)]
     [InlineData("and what university moved there?", "and what university moved there? Ann Arbor")]
+    [InlineData("Which university moved there?", "Which university moved there? Ann Arbor")]
     [InlineData("When was it built?", "When was it built? Ann Arbor")]
     [InlineData("What is its population?", "What is its population? Ann Arbor")]
     [InlineData("How many people live there?", "How many people live there? Ann Arbor")]
