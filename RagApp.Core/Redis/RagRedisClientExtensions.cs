@@ -5,13 +5,16 @@ namespace RagApp.Core.Redis;
 
 public static class RagRedisClientExtensions
 {
+    /// <summary>The connection string name the AppHost passes the Redis resource under.</summary>
+    public const string ConnectionName = "redis";
+
     /// <summary>
-    /// The "redis" connection of the gateway and the worker (Aspire's client integration), configured alike in both.
+    /// The "redis" connection of the gateway, the worker and RagApp.Rag (Aspire's client integration), configured alike in both.
     /// </summary>
     public static IHostApplicationBuilder AddRagRedisClient(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddRedisClient("redis", settings =>
+        builder.AddRedisClient(ConnectionName, settings =>
         {
             // Our own "redis" check reports health under a stable name; ServiceDefaults already traces Redis.
             settings.DisableHealthChecks = true;

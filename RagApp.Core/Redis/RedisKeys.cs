@@ -18,6 +18,6 @@ public static class RedisKeys
     /// <summary>Embedding cache, keyed by model and content hash.</summary>
     public const string EmbeddingPrefix = "emb:";
 
-    /// <summary>Conversation sessions.</summary>
+    /// <summary>Conversation sessions: <c>session:{id}</c>, a list of the turns' JSON, capped and expiring (RagApp.Rag/Sessions/RedisSessionStore.cs).</summary>
     public const string SessionPrefix = "session:";
 }

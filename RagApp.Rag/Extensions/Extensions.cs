@@ -3,11 +3,14 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.AI;
 using Qdrant.Client;
 using RagApp.Core.Embeddings;
+using RagApp.Core.Redis;
 using RagApp.Rag.Answers;
 using RagApp.Rag.Index;
 using RagApp.Rag.Index.Embedded;
 using RagApp.Rag.Index.Qdrant;
 using RagApp.Rag.Retrieval;
+using RagApp.Rag.Sessions;
+using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -21,11 +24,46 @@ internal static class Extensions
         builder.AddQueries();
     }
 
-    /// <summary>The read path: retrieval, then the answerer.</summary>
+    /// <summary>The read path: a session's history, retrieval, then the answerer.</summary>
     public static void AddQueries(this IHostApplicationBuilder builder)
     {
         builder.AddRetrieval();
         builder.AddAnswers();
+        builder.AddSessions();
+    }
+
+    /// <summary>
+    /// Conversation sessions (section "Rag:Sessions", validated at start-up) in the Redis the AppHost passes as the
+    /// "redis" connection, through the same client registration as the gateway's and the worker's; and the follow-up
+    /// rewriter, term expansion unless a chat model registered one before this runs. Without a "redis" connection
+    /// string (RagApp.Rag run on its own) nothing is kept and session ids are ignored.
+    /// </summary>
+    public static void AddSessions(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SessionStoreOptions>().BindConfiguration(SessionStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IFollowUpRewriter, TermExpansionRewriter>();
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(RagRedisClientExtensions.ConnectionName)))
+        {
+            services.AddSingleton<ISessionStore, DisabledSessionStore>();
+            return;
+        }
+
+        builder.AddRagRedisClient();
+        services.PostConfigure<ConfigurationOptions>(redis =>
+        {
+            // While Redis is unreachable, fail session commands at once (the question is answered without history)
+            // rather than queue them until the session timeout; the connection keeps reconnecting in the background.
+            redis.BacklogPolicy = BacklogPolicy.FailFast;
+            redis.AbortOnConnectFail = false;
+        });
+        services.AddSingleton<ISessionStore>(provider => new RedisSessionStore(
+            provider.GetRequiredService<IConnectionMultiplexer>,
+            provider.GetRequiredService<IOptions<SessionStoreOptions>>(),
+            provider.GetRequiredService<QueryTelemetry>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RedisSessionStore>>()));
     }
 
     /// <summary>

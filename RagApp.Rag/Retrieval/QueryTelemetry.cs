@@ -19,6 +19,7 @@ internal sealed class QueryTelemetry : IEmbeddingBatchMetrics
     private readonly Counter<long> _questionsEmbedded;
     private readonly Histogram<double> _embeddingBatchDuration;
     private readonly Histogram<int> _embeddingBatchSize;
+    private readonly Counter<long> _sessionStoreFailures;
 
     public QueryTelemetry(IMeterFactory meterFactory)
     {
@@ -29,6 +30,8 @@ internal sealed class QueryTelemetry : IEmbeddingBatchMetrics
         _questionsEmbedded = meter.CreateCounter<long>("ragapp.rag.questions.embedded", "{question}", "Questions run through the embedding model.");
         _embeddingBatchDuration = meter.CreateHistogram<double>("ragapp.rag.embedding.batch.duration", "s", "Time to embed one batch of questions.");
         _embeddingBatchSize = meter.CreateHistogram<int>("ragapp.rag.embedding.batch.size", "{question}", "Questions per embedding batch.");
+        _sessionStoreFailures = meter.CreateCounter<long>("ragapp.rag.session.store.failures", "{failure}",
+            "Session reads and writes that failed or timed out (by operation: load, append; reason: timeout, error); the query was answered without them.");
     }
 
     public void RecordQuery(string outcome, TimeSpan duration, int results)
@@ -39,6 +42,9 @@ internal sealed class QueryTelemetry : IEmbeddingBatchMetrics
             _results.Record(results);
         }
     }
+
+    public void RecordSessionStoreFailure(string operation, string reason) =>
+        _sessionStoreFailures.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("reason", reason));
 
     public void RecordRetrieval(TimeSpan duration) => _retrievalDuration.Record(duration.TotalSeconds);
 

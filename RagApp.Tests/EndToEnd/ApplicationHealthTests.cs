@@ -56,5 +56,22 @@ public abstract class ApplicationHealthTests<TFixture>(TFixture fixture) where T
         Assert.Equal(["+OK", "+PONG"], authenticated);
     }
 
+    [Fact]
+    public async Task Rag_KeepsASessionsTurns_InTheApplicationsRedis_WithAnExpiry()
+    {
+        SkipWhenUnavailable();
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var session = Guid.NewGuid().ToString();
+        var key = RagApp.Core.Redis.RedisKeys.SessionPrefix + session;
+
+        var response = await Fixture.CreateRagClient().QueryAsync(
+            new RagApp.Core.Grpc.V1.QueryRequest { Question = "What is kept between two questions?", SessionId = session }, cancellationToken: cancellationToken);
+        var replies = await RedisProtocol.SendAsync(Fixture.RedisEndpoint, [["AUTH", Fixture.RedisPassword], ["LLEN", key], ["PTTL", key]], cancellationToken);
+
+        Assert.NotEmpty(response.Answer);
+        Assert.Equal(["+OK", ":1"], replies.Take(2));
+        Assert.True(long.Parse(replies[2].TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture) > 0, $"PTTL {replies[2]}: the session has no expiry");
+    }
+
     protected void SkipWhenUnavailable() => Assert.SkipWhen(Fixture.SkipReason is not null, Fixture.SkipReason ?? "");
 }

@@ -115,6 +115,13 @@ public abstract class RagAppFixture : IAsyncLifetime
         return new IndexService.IndexServiceClient(_channel);
     }
 
+    /// <summary>A real gRPC client of RagApp.Rag's query service.</summary>
+    public RagService.RagServiceClient CreateRagClient()
+    {
+        _channel ??= GrpcChannel.ForAddress(App.GetEndpoint("rag", "http"));
+        return new RagService.RagServiceClient(_channel);
+    }
+
     private GrpcChannel? _channel;
 
     private ResourceLogRecorder? _logs;

@@ -19,7 +19,8 @@ namespace RagApp.Tests.Index;
 /// <summary>
 /// RagApp.Rag's index service hosted for real: Kestrel on 127.0.0.1 (any free port, HTTP/2), the production
 /// registration (<c>AddVectorIndex</c>) over a data directory, and a gRPC client over a real channel. With queries,
-/// also the query side as production registers it (<c>AddQueries</c>: the local MiniLM model and the extractive answerer) and its service.
+/// also the query side as production registers it (<c>AddQueries</c>: the local MiniLM model, the extractive answerer,
+/// and sessions when the settings give a "redis" connection string) and its service.
 /// <c>configure</c> runs after the production registration, so what it registers wins (a stand-in for a hosted model).
 /// </summary>
 internal sealed class IndexServiceHost : IAsyncDisposable
