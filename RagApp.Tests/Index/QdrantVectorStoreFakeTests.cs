@@ -173,7 +173,7 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         var filter = new SearchFilter { DocumentIds = ["doc"], Metadata = new Dictionary<string, string> { ["team"] = "x", ["odd key"] = "y" } };
 
         var hits = await _store.SearchAsync(
-            new float[32].Select((_, i) => i + 1f).ToArray(), "Heat flow of the wing", 2, filter, new SearchOptions { Fusion = FusionMethod.WeightedSum }, CancellationToken);
+            new float[32].Select((_, i) => i + 1f).ToArray(), "Heat flow of the wing", 2, filter, new SearchOptions { Fusion = FusionMethod.WeightedSum, DenseWeight = 0.7 }, CancellationToken);
 
         var batch = Assert.Single(_server.Requests<QueryBatchPoints>("/qdrant.Points/QueryBatch"));
         Assert.Equal(["dense", "sparse"], batch.QueryPoints.Select(query => query.Using));

@@ -27,7 +27,7 @@ internal static class RetrievalBenchmark
         ("dense", new() { ["Rag:Retrieval:Mode"] = "Dense" }),
         ("keyword (BM25)", new() { ["Rag:Retrieval:Mode"] = "Keyword" }),
         ("hybrid, adaptive (default)", new() { ["Rag:Retrieval:Mode"] = "Hybrid" }),
-        ("hybrid, weighted sum 0.7 dense", new() { ["Rag:Retrieval:Mode"] = "Hybrid", ["Rag:Retrieval:Fusion"] = "WeightedSum" }),
+        ("hybrid, weighted sum 0.7 dense", new() { ["Rag:Retrieval:Mode"] = "Hybrid", ["Rag:Retrieval:Fusion"] = "WeightedSum", ["Rag:Retrieval:DenseWeight"] = "0.7" }),
         ("hybrid, reciprocal rank fusion k 60", new() { ["Rag:Retrieval:Mode"] = "Hybrid", ["Rag:Retrieval:Fusion"] = "ReciprocalRank" }),
     ];
 

@@ -32,6 +32,10 @@ internal static class AdaptiveFusion
     /// <param name="keywordLimit">How many candidates the keyword ranking was asked for: a shorter list holds every match.</param>
     /// <param name="query">The question vector; empty when there is none (then the dense signal stays out).</param>
     /// <param name="vectorOf">A candidate's stored vector, or empty when the store cannot tell.</param>
+    /// <param name="searchDense">
+    /// Ranks the whole collection by a moved question vector (as many candidates as <paramref name="dense"/> was asked
+    /// for), so the feedback can bring in documents neither first ranking held; null re-scores only the pool.
+    /// </param>
     public static List<FusedCandidate<TKey>> Fuse<TKey>(
         IReadOnlyList<RankedCandidate<TKey>> dense,
         IReadOnlyList<RankedCandidate<TKey>> keyword,
@@ -39,90 +43,50 @@ internal static class AdaptiveFusion
         ReadOnlySpan<float> query,
         Func<TKey, ReadOnlyMemory<float>> vectorOf,
         SearchOptions options,
-        int topK)
+        int topK,
+        Func<float[], IReadOnlyList<RankedCandidate<TKey>>>? searchDense = null)
         where TKey : notnull
     {
-        var slots = new Dictionary<TKey, int>(dense.Count + keyword.Count);
-        var keys = new List<TKey>(dense.Count + keyword.Count);
-        foreach (var candidate in dense)
-        {
-            Slot(candidate.Key);
-        }
-
-        foreach (var candidate in keyword)
-        {
-            Slot(candidate.Key);
-        }
-
-        var count = keys.Count;
-        var cosines = new double[count];
-        var bm25 = new double[count];
-        var inKeyword = new bool[count];
-        var vectors = new ReadOnlyMemory<float>[count];
         var queryNorm = Norm(query);
         var hasDense = dense.Count > 0 && queryNorm > 0;
-        var denseFloor = dense.Count > 0 ? dense[^1].Score : 0;
-        var denseKnown = new bool[count];
-        foreach (var candidate in dense)
-        {
-            cosines[slots[candidate.Key]] = candidate.Score;
-            denseKnown[slots[candidate.Key]] = true;
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            vectors[i] = hasDense ? vectorOf(keys[i]) : ReadOnlyMemory<float>.Empty;
-            if (!denseKnown[i])
-            {
-                cosines[i] = vectors[i].Length == query.Length && hasDense ? Cosine(query, queryNorm, vectors[i].Span) : denseFloor;
-            }
-        }
-
-        var keywordFloor = keyword.Count >= keywordLimit && keyword.Count > 0 ? keyword[^1].Score : 0;
-        Array.Fill(bm25, keywordFloor);
-        foreach (var candidate in keyword)
-        {
-            var slot = slots[candidate.Key];
-            bm25[slot] = candidate.Score;
-            inKeyword[slot] = true;
-        }
-
-        (double[] Z, double Confidence)? denseSignal = hasDense ? Standardise(cosines) : null;
-        (double[] Z, double Confidence)? keywordSignal = keyword.Count > 0 ? Standardise(bm25) : null;
+        var pool = Pool<TKey>.Of(dense, keyword, keywordLimit, query, hasDense ? vectorOf : null);
+        (double[] Z, double Confidence)? denseSignal = hasDense ? Standardise(pool.Cosines) : null;
+        (double[] Z, double Confidence)? keywordSignal = keyword.Count > 0 ? Standardise(pool.Keyword) : null;
         var fused = Combine(denseSignal, keywordSignal, options);
+        var reported = pool.Cosines;
 
         if (denseSignal is not null && keywordSignal is not null && options.FeedbackDocuments > 0 && options.FeedbackWeight > 0)
         {
             var weight = options.FeedbackWeight * Disagreement(dense, keyword);
-            if (weight > 0 && Feedback(query, queryNorm, vectors, fused, options.FeedbackDocuments, weight) is { } moved)
+            if (weight > 0 && Feedback(query, queryNorm, pool.Vectors, fused, options.FeedbackDocuments, weight) is { } moved)
             {
-                var movedNorm = Norm(moved);
-                var movedCosines = new double[count];
-                for (var i = 0; i < count; i++)
+                if (searchDense is not null)
                 {
-                    movedCosines[i] = vectors[i].Length == moved.Length ? Cosine(moved, movedNorm, vectors[i].Span) : denseFloor;
-                }
+                    pool = Pool<TKey>.Of(searchDense(moved), keyword, keywordLimit, moved, vectorOf);
+                    fused = Combine(Standardise(pool.Cosines), Standardise(pool.Keyword), options);
 
-                fused = Combine(Standardise(movedCosines), keywordSignal, options);
+                    // The moved vector only ranks: the cosine reported (and calibrated) stays the question's own.
+                    reported = new double[pool.Keys.Count];
+                    for (var i = 0; i < reported.Length; i++)
+                    {
+                        reported[i] = pool.Vectors[i].Length == query.Length ? Cosine(query, queryNorm, pool.Vectors[i].Span) : pool.Cosines[i];
+                    }
+                }
+                else
+                {
+                    fused = Combine(Standardise(pool.CosinesTo(moved)), keywordSignal, options);
+                }
             }
         }
 
-        var result = new List<FusedCandidate<TKey>>(count);
-        for (var i = 0; i < count; i++)
+        var result = new List<FusedCandidate<TKey>>(pool.Keys.Count);
+        for (var i = 0; i < pool.Keys.Count; i++)
         {
-            result.Add(new FusedCandidate<TKey>(keys[i], fused[i], hasDense ? cosines[i] : null, inKeyword[i] ? bm25[i] : null));
+            result.Add(new FusedCandidate<TKey>(pool.Keys[i], fused[i], hasDense ? reported[i] : null, pool.InKeyword[i] ? pool.Keyword[i] : null));
         }
 
         HybridFusion.SortAndTrim(result, topK);
         return result;
-
-        void Slot(TKey key)
-        {
-            if (slots.TryAdd(key, keys.Count))
-            {
-                keys.Add(key);
-            }
-        }
     }
 
     /// <summary>z-scores and the signal's confidence (its top z-score, at least 0); all zero when the scores are equal.</summary>
@@ -209,7 +173,7 @@ internal static class AdaptiveFusion
         return fused;
     }
 
-    /// <summary>The question vector (unit length) plus <paramref name="weight"/> times the mean unit vector of the top fused candidates.</summary>
+    /// <summary>The question vector (unit length) plus <paramref name="weight"/> times the mean unit vector of the top fused candidates, normalised.</summary>
     private static float[]? Feedback(ReadOnlySpan<float> query, double queryNorm, ReadOnlyMemory<float>[] vectors, double[] fused, int documents, double weight)
     {
         var moved = new float[query.Length];
@@ -234,6 +198,9 @@ internal static class AdaptiveFusion
 
         TensorPrimitives.Multiply(moved, (float)(weight / used), moved);
         TensorPrimitives.MultiplyAdd(query, (float)(1 / queryNorm), moved, moved);
+
+        // Unit length, so a store's dot products with it are cosines like the first ranking's.
+        TensorPrimitives.Multiply(moved, (float)(1 / Norm(moved)), moved);
         return moved;
     }
 
@@ -250,9 +217,9 @@ internal static class AdaptiveFusion
         return [.. order.Take(count)];
     }
 
-    private static double Norm(ReadOnlySpan<float> vector) => vector.IsEmpty ? 0 : TensorPrimitives.Norm(vector);
+    internal static double Norm(ReadOnlySpan<float> vector) => vector.IsEmpty ? 0 : TensorPrimitives.Norm(vector);
 
-    private static double Cosine(ReadOnlySpan<float> query, double queryNorm, ReadOnlySpan<float> vector)
+    internal static double Cosine(ReadOnlySpan<float> query, double queryNorm, ReadOnlySpan<float> vector)
     {
         var norm = Norm(vector);
         return norm > 0 ? TensorPrimitives.Dot(query, vector) / (queryNorm * norm) : 0;
