@@ -13,6 +13,7 @@ public sealed class AdaptiveFusionTests
         ["B"] = [0.5f, 0, 0.866f],
         ["D"] = [0.49f, 0.8717f, 0],
         ["E"] = [0.28f, 0, 0.96f],
+        ["F"] = [0.3f, 0.954f, 0],
     };
 
     private static readonly RankedCandidate<string>[] Dense = [new("A", 0.6), new("B", 0.5), new("D", 0.49)];
@@ -93,6 +94,28 @@ public sealed class AdaptiveFusionTests
 
         // The reported cosine stays the question's own: calibration reads it.
         Assert.Equal(0.49, with.Single(hit => hit.Key == "D").DenseScore!.Value, 9);
+    }
+
+    [Fact]
+    public void Feedback_WithASearch_BringsInACandidateNeitherFirstListHeld_ReportingItsQuestionCosine()
+    {
+        float[]? searchedWith = null;
+        IReadOnlyList<RankedCandidate<string>> Search(float[] moved)
+        {
+            searchedWith = moved;
+            var norm = AdaptiveFusion.Norm(moved);
+            return [.. Vectors.Select(pair => new RankedCandidate<string>(pair.Key, AdaptiveFusion.Cosine(moved, norm, pair.Value)))
+                .OrderByDescending(candidate => candidate.Score).Take(3)];
+        }
+
+        var fused = AdaptiveFusion.Fuse(
+            Dense, Keyword, 10, Query, key => Vectors[key], new SearchOptions { FeedbackDocuments = 1, FeedbackWeight = 2 }, 10, Search);
+
+        Assert.NotNull(searchedWith);
+        Assert.Equal(1, AdaptiveFusion.Norm(searchedWith), 5);
+        var f = Assert.Single(fused, hit => hit.Key == "F");
+        Assert.Equal(0.3, f.DenseScore!.Value, 3);
+        Assert.DoesNotContain(fused, hit => hit.Key == "B");
     }
 
     [Fact]
