@@ -22,17 +22,18 @@ internal static class RetrievalBenchmark
     private const int UpsertBatch = 64;
 
     /// <summary>The configurations measured, each a name and the Rag:Retrieval settings that select it.</summary>
-    private static readonly (string Name, Dictionary<string, string?> Settings)[] Modes =
+    private static readonly (string Key, string Name, Dictionary<string, string?> Settings)[] Modes =
     [
-        ("dense", new() { ["Rag:Retrieval:Mode"] = "Dense" }),
-        ("keyword (BM25)", new() { ["Rag:Retrieval:Mode"] = "Keyword" }),
-        ("hybrid, adaptive (default)", new() { ["Rag:Retrieval:Mode"] = "Hybrid" }),
-        ("hybrid, weighted sum 0.7 dense", new() { ["Rag:Retrieval:Mode"] = "Hybrid", ["Rag:Retrieval:Fusion"] = "WeightedSum", ["Rag:Retrieval:DenseWeight"] = "0.7" }),
-        ("hybrid, reciprocal rank fusion k 60", new() { ["Rag:Retrieval:Mode"] = "Hybrid", ["Rag:Retrieval:Fusion"] = "ReciprocalRank" }),
+        ("dense", "dense", new() { ["Rag:Retrieval:Mode"] = "Dense" }),
+        ("keyword", "keyword (BM25)", new() { ["Rag:Retrieval:Mode"] = "Keyword" }),
+        ("adaptive", "hybrid, adaptive (default)", new() { ["Rag:Retrieval:Mode"] = "Hybrid" }),
+        ("weighted", "hybrid, weighted sum 0.7 dense", new() { ["Rag:Retrieval:Mode"] = "Hybrid", ["Rag:Retrieval:Fusion"] = "WeightedSum", ["Rag:Retrieval:DenseWeight"] = "0.7" }),
+        ("rrf", "hybrid, reciprocal rank fusion k 60", new() { ["Rag:Retrieval:Mode"] = "Hybrid", ["Rag:Retrieval:Fusion"] = "ReciprocalRank" }),
     ];
 
     /// <summary>Every mode through the Query RPC; <paramref name="settings"/> (Key=value, section Rag:Retrieval or VectorStore) apply to all.</summary>
-    public static async Task RunAsync(string folder, int sample, int seed, IReadOnlyDictionary<string, string?> settings)
+    /// <param name="only">The keys of the modes to measure (dense, keyword, adaptive, weighted, rrf); empty: all.</param>
+    public static async Task RunAsync(string folder, int sample, int seed, IReadOnlyDictionary<string, string?> settings, IReadOnlyCollection<string> only)
     {
         var documents = CranfieldDocument.Load(Path.Combine(folder, "corpus.jsonl"));
         var queries = BeirQuery.Load(folder, sample, seed);
@@ -44,7 +45,7 @@ internal static class RetrievalBenchmark
             Console.WriteLine();
             Console.WriteLine("| mode | recall@5 | recall@10 | MRR@10 | nDCG@10 | mean Query ms |");
             Console.WriteLine("|---|---|---|---|---|---|");
-            foreach (var (name, mode) in Modes)
+            foreach (var (_, name, mode) in Modes.Where(mode => only.Count == 0 || only.Contains(mode.Key)))
             {
                 await using var host = await RagServiceHost.StartAsync(dataDirectory, Merge(settings, mode));
                 var (metrics, meanMs) = await MeasureAsync(host, queries);
