@@ -15,11 +15,13 @@ namespace RagApp.Rag.Index.Search;
 /// sensitivity to a single outlier at either end;</item>
 /// <item>each signal is weighted by its confidence, how far its best candidate stands out of the pool (its top
 /// z-score), raised to <see cref="SearchOptions.ConfidenceExponent"/> and times the base <see cref="SearchOptions.DenseWeight"/>:
-/// a signal with a clear winner leads, a flat one steps back;</item>
+/// a signal with a clear winner leads, a flat one steps back (off by default, exponent 0: every positive power
+/// measured worse, docs/benchmarks.md);</item>
 /// <item>the question vector is moved towards the mean vector of the top fused candidates (Rocchio pseudo-relevance
 /// feedback), by <see cref="SearchOptions.FeedbackWeight"/> times how much the two signals disagree on their top
 /// ten: when they agree there is nothing to learn; when they do not, the fused top (which used both) is better
-/// evidence than either, and the dense signal is re-scored with the moved vector and fused again.</item>
+/// evidence than either, so the collection is searched again with the moved vector (or, where the store cannot,
+/// the pool re-scored) and the steps above run again.</item>
 /// </list>
 /// </summary>
 internal static class AdaptiveFusion
