@@ -11,12 +11,24 @@ internal sealed class RetrievalOptions
     /// <summary>Hybrid (default), Dense or Keyword: the last two exist to measure each signal alone.</summary>
     public SearchMode Mode { get; set; } = SearchMode.Hybrid;
 
-    /// <summary>How hybrid search fuses the two rankings: WeightedSum (default) or ReciprocalRank.</summary>
-    public FusionMethod Fusion { get; set; } = FusionMethod.WeightedSum;
+    /// <summary>How hybrid search fuses the two rankings: Adaptive (default), WeightedSum or ReciprocalRank.</summary>
+    public FusionMethod Fusion { get; set; } = SearchOptions.Default.Fusion;
 
-    /// <summary>Weight of the normalised dense score in the weighted-sum fusion.</summary>
+    /// <summary>Weight of the normalised dense score in the weighted-sum fusion; the dense base weight in the adaptive one.</summary>
     [Range(0.0, 1.0)]
     public double DenseWeight { get; set; } = SearchOptions.Default.DenseWeight;
+
+    /// <summary>Adaptive fusion: power of each signal's confidence in its weight (0: fixed weights).</summary>
+    [Range(0.0, SearchOptions.MaxConfidenceExponent)]
+    public double ConfidenceExponent { get; set; } = SearchOptions.Default.ConfidenceExponent;
+
+    /// <summary>Adaptive fusion: top fused candidates whose mean vector moves the question vector (0: no feedback).</summary>
+    [Range(0, SearchOptions.MaxFeedbackDocuments)]
+    public int FeedbackDocuments { get; set; } = SearchOptions.Default.FeedbackDocuments;
+
+    /// <summary>Adaptive fusion: weight of that mean vector when the two signals fully disagree.</summary>
+    [Range(0.0, SearchOptions.MaxFeedbackWeight)]
+    public double FeedbackWeight { get; set; } = SearchOptions.Default.FeedbackWeight;
 
     /// <summary>Candidates each signal contributes to the fusion.</summary>
     [Range(1, SearchOptions.MaxResults)]
@@ -27,6 +39,9 @@ internal sealed class RetrievalOptions
         Mode = Mode,
         Fusion = Fusion,
         DenseWeight = DenseWeight,
+        ConfidenceExponent = ConfidenceExponent,
+        FeedbackDocuments = FeedbackDocuments,
+        FeedbackWeight = FeedbackWeight,
         CandidateCount = CandidateCount,
     };
 }

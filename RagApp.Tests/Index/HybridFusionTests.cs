@@ -10,7 +10,7 @@ public sealed class HybridFusionTests
     [Fact]
     public void WeightedSum_NormalisesEachListByMinMax_AndWeighs()
     {
-        var fused = HybridFusion.Fuse(Dense, Keyword, new SearchOptions { DenseWeight = 0.7 }, 10);
+        var fused = HybridFusion.Fuse(Dense, Keyword, new SearchOptions { Fusion = FusionMethod.WeightedSum, DenseWeight = 0.7 }, 10);
 
         var scores = fused.ToDictionary(hit => hit.Key, hit => hit.Score);
         Assert.Equal(0.7 * 1.0, scores["a"], 9);
@@ -39,7 +39,7 @@ public sealed class HybridFusionTests
     [Fact]
     public void AListOfEqualScores_CountsFully()
     {
-        var fused = HybridFusion.Fuse([new RankedCandidate<string>("x", 0.4)], [], new SearchOptions { DenseWeight = 0.6 }, 5);
+        var fused = HybridFusion.Fuse([new RankedCandidate<string>("x", 0.4)], [], new SearchOptions { Fusion = FusionMethod.WeightedSum, DenseWeight = 0.6 }, 5);
 
         Assert.Equal(0.6, Assert.Single(fused).Score, 9);
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics.Tensors;
 using RagApp.Core.Documents;
 using RagApp.Core.Grpc.V1;
 using RagApp.Rag.Index.Keywords;
@@ -134,7 +135,7 @@ public sealed class IndexSearchTests : IAsyncLifetime
     public async Task HybridQuery_RanksBothTheDenseAndTheKeywordMatchOnTop()
     {
         // At equal weights each exact match alone outscores every chunk that matches neither signal exactly.
-        var options = new SearchOptions { DenseWeight = 0.5 };
+        var options = new SearchOptions { Fusion = FusionMethod.WeightedSum, DenseWeight = 0.5 };
 
         var hits = await _host.Store.SearchAsync(_documents[6].Vectors[1], "zymurgy", 10, null, options, CancellationToken);
 
@@ -142,6 +143,22 @@ public sealed class IndexSearchTests : IAsyncLifetime
             new[] { ChunkIds.Create("doc-06", 1), ChunkIds.Create("doc-13", 3) }.Order(),
             hits.Take(2).Select(hit => hit.Chunk.ChunkId).Order());
         Assert.All(hits, hit => Assert.InRange(hit.Score, 0, 1));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task AdaptiveHybrid_RanksBothExactMatchesOnTop_AndGivesTheKeywordOnlyHitItsCosine()
+    {
+        var query = _documents[6].Vectors[1];
+
+        var hits = await _host.Store.SearchAsync(query, "zymurgy", 10, null, SearchOptions.Default, TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            new[] { ChunkIds.Create("doc-06", 1), ChunkIds.Create("doc-13", 3) }.Order(),
+            hits.Take(2).Select(hit => hit.Chunk.ChunkId).Order());
+        var keywordOnly = hits.Single(hit => hit.Chunk.ChunkId == ChunkIds.Create("doc-13", 3));
+        var expected = TensorPrimitives.CosineSimilarity(query, _documents[13].Vectors[3]);
+        Assert.Equal(expected, keywordOnly.DenseScore!.Value, 4);
+        Assert.NotNull(keywordOnly.KeywordScore);
     }
 
     [Fact]

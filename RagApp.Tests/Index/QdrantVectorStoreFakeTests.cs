@@ -172,7 +172,8 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         _server.SparseHits.AddRange([Hit("doc", 2, 7f), Hit("doc", 1, 3f)]);
         var filter = new SearchFilter { DocumentIds = ["doc"], Metadata = new Dictionary<string, string> { ["team"] = "x", ["odd key"] = "y" } };
 
-        var hits = await _store.SearchAsync(new float[32].Select((_, i) => i + 1f).ToArray(), "Heat flow of the wing", 2, filter, null, CancellationToken);
+        var hits = await _store.SearchAsync(
+            new float[32].Select((_, i) => i + 1f).ToArray(), "Heat flow of the wing", 2, filter, new SearchOptions { Fusion = FusionMethod.WeightedSum, DenseWeight = 0.7 }, CancellationToken);
 
         var batch = Assert.Single(_server.Requests<QueryBatchPoints>("/qdrant.Points/QueryBatch"));
         Assert.Equal(["dense", "sparse"], batch.QueryPoints.Select(query => query.Using));
@@ -192,6 +193,27 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         Assert.Equal(3.0, hits[1].KeywordScore);
         // The document comes from the registry point the replace wrote, not from the hit.
         Assert.All(hits, hit => Assert.Equal(("doc", "T doc", 3), (hit.Document.DocumentId, hit.Document.Title, hit.Document.ChunkCount)));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Fake_HybridAdaptive_AsksForTheDenseVectors_AndScoresAKeywordOnlyHitByItsCosine()
+    {
+        await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "a", "b", "c"), CancellationToken);
+        _server.DenseHits.AddRange([Hit("doc", 0, 0.9f, Unit(0.9f)), Hit("doc", 1, 0.5f, Unit(0.5f))]);
+        _server.SparseHits.AddRange([Hit("doc", 2, 7f, Unit(0.3f)), Hit("doc", 1, 3f, Unit(0.5f))]);
+        var question = new float[32];
+        question[0] = 2;
+
+        var hits = await _store.SearchAsync(question, "Heat flow of the wing", 3, null, null, TestContext.Current.CancellationToken);
+
+        var batch = Assert.Single(_server.Requests<QueryBatchPoints>("/qdrant.Points/QueryBatch"));
+        Assert.All(batch.QueryPoints, query => Assert.Equal(["dense"], query.WithVectors.Include.Names));
+        Assert.Equal(3, hits.Count);
+        // Only BM25 found chunk 2: its cosine comes from the vector the server sent with it.
+        var keywordOnly = hits.Single(hit => hit.Chunk.Ordinal == 2);
+        Assert.Equal(0.3, keywordOnly.DenseScore!.Value, 5);
+        Assert.Equal(7.0, keywordOnly.KeywordScore);
+        Assert.Null(hits.Single(hit => hit.Chunk.Ordinal == 0).KeywordScore);
     }
 
     [Fact]
@@ -248,6 +270,22 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
             Text = text,
             Vector = SyntheticVectors.Unit(_random, dimensions),
         })];
+
+    /// <summary>A 32-dimensional unit vector whose cosine with the first axis is <paramref name="cosine"/>.</summary>
+    private static float[] Unit(float cosine)
+    {
+        var vector = new float[32];
+        vector[0] = cosine;
+        vector[1] = MathF.Sqrt(1 - (cosine * cosine));
+        return vector;
+    }
+
+    private static ScoredPoint Hit(string documentId, int ordinal, float score, float[] vector)
+    {
+        var hit = Hit(documentId, ordinal, score);
+        hit.Vectors = new VectorsOutput { Vectors = new NamedVectorsOutput { Vectors = { ["dense"] = new VectorOutput { Dense = new DenseVector { Data = { vector } } } } } };
+        return hit;
+    }
 
     private static ScoredPoint Hit(string documentId, int ordinal, float score) => new()
     {

@@ -53,7 +53,7 @@ internal static class AnswerQualityBenchmark
         var dataDirectory = Directory.CreateTempSubdirectory("ragapp-bench-answers-").FullName;
         try
         {
-            await RetrievalBenchmark.IndexAsync(dataDirectory, passages);
+            await RetrievalBenchmark.IndexAsync(dataDirectory, passages, settings);
             await using var host = await RagServiceHost.StartAsync(dataDirectory, settings);
             var results = new List<Result>(questions.Count);
             var started = Stopwatch.GetTimestamp();

@@ -18,13 +18,28 @@ if (args.Length > 0 && args[0] == "answers-api")
     return;
 }
 
-// dotnet run -c Release --project bench/RagApp.Benchmarks -- retrieval [BEIR folder] [max queries]: recall, MRR and nDCG
-// of the Query RPC per search mode (default: ../shared/data/cranfield, at most 1,000 queries sampled with a fixed seed).
-if (args.Length > 0 && args[0] == "retrieval")
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- retrieval [BEIR folder] [max queries] [Setting=value ...]: recall,
+// MRR and nDCG of the Query RPC per search mode (default: ../shared/data/cranfield, at most 1,000 queries sampled with a
+// fixed seed; settings such as Rag:Retrieval:FeedbackWeight=0.5 apply to every mode; --modes=dense,keyword,adaptive,weighted,rrf
+// measures only those).
+// ... -- retrieval-tune [BEIR folder] [max queries] "Key=value;Key=value" ...: each Rag:Retrieval configuration scored
+// against the store directly, for tuning (no RPC; the reported numbers come from "retrieval").
+if (args.Length > 0 && args[0] is "retrieval" or "retrieval-tune")
 {
     var folder = args.Length > 1 ? args[1] : Path.Combine("..", "shared", "data", "cranfield");
     var sample = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000;
-    await RetrievalBenchmark.RunAsync(folder, sample, seed: 20261202);
+    var only = args.Where(arg => arg.StartsWith("--modes=", StringComparison.Ordinal)).SelectMany(arg => arg["--modes=".Length..].Split(',')).ToList();
+    var rest = args.Skip(3).Where(arg => !arg.StartsWith("--modes=", StringComparison.Ordinal)).ToList();
+    if (args[0] == "retrieval")
+    {
+        var retrievalSettings = rest.Select(arg => arg.Split('=', 2)).ToDictionary(pair => pair[0], pair => (string?)pair[1]);
+        await RetrievalBenchmark.RunAsync(folder, sample, seed: 20261202, retrievalSettings, only);
+    }
+    else
+    {
+        await RetrievalBenchmark.TuneAsync(folder, sample, seed: 20261202, new Dictionary<string, string?>(), rest);
+    }
+
     return;
 }
 

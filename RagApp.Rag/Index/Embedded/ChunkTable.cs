@@ -26,6 +26,12 @@ internal sealed class ChunkTable
 
     public ReadOnlySpan<float> VectorAt(int slot) => _vectors.AsSpan(slot * Dimensions, Dimensions);
 
+    /// <summary>
+    /// The slot's vector as memory, for code that holds it past a call. Valid only under the index's read lock: a
+    /// write may grow (replace) the array or reuse the slot.
+    /// </summary>
+    public ReadOnlyMemory<float> VectorMemoryAt(int slot) => _vectors.AsMemory(slot * Dimensions, Dimensions);
+
     /// <param name="normalized">
     /// The vector is one this table handed out (a snapshot's): stored as it is, since normalising it again may move it
     /// by an ulp, and a restart must give back the vectors it had.

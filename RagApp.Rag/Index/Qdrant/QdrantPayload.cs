@@ -147,7 +147,7 @@ internal static class QdrantPayload
         return metadata;
     }
 
-    private static ReadOnlyMemory<float> DenseVector(VectorsOutput? vectors)
+    public static ReadOnlyMemory<float> DenseVector(VectorsOutput? vectors)
     {
         if (vectors?.Vectors?.Vectors is not { } named || !named.TryGetValue(QdrantFields.DenseVector, out var vector))
         {

@@ -384,16 +384,18 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
     }
 
     /// <summary>
-    /// Min-max weighted sum: Qdrant has no such fusion, so both rankings come back in one batch request and fuse
-    /// here with the code the embedded store uses.
+    /// Adaptive fusion and the min-max weighted sum: Qdrant has neither, so both rankings come back in one batch
+    /// request and fuse here with the code the embedded store uses. Adaptive fusion also needs each candidate's dense
+    /// vector (its cosine when only BM25 found it, and the feedback), so those requests return it.
     /// </summary>
     private async Task<List<(ScoredPoint, double, double?, double?)>> QueryClientFusedAsync(
         float[] dense, (float[], uint[]) sparse, Filter? filter, ulong candidates, int topK, SearchOptions options, CancellationToken cancellationToken)
     {
+        var withVectors = options.Fusion == FusionMethod.Adaptive;
         var results = await _client.QueryBatchAsync(ChunkCollection,
         [
-            NewQuery(dense, QdrantFields.DenseVector, filter, candidates),
-            NewQuery(sparse, QdrantFields.SparseVector, filter, candidates),
+            NewQuery(dense, QdrantFields.DenseVector, filter, candidates, withVectors),
+            NewQuery(sparse, QdrantFields.SparseVector, filter, candidates, withVectors),
         ], cancellationToken: cancellationToken);
         var points = new Dictionary<string, ScoredPoint>(StringComparer.Ordinal);
         List<RankedCandidate<string>> Rank(BatchResult result) =>
@@ -405,7 +407,11 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
             }),
         ];
 
-        var fused = HybridFusion.Fuse(Rank(results[0]), Rank(results[1]), options, topK);
+        var denseRanking = Rank(results[0]);
+        var keywordRanking = Rank(results[1]);
+        var fused = withVectors
+            ? AdaptiveFusion.Fuse(denseRanking, keywordRanking, (int)candidates, dense, key => QdrantPayload.DenseVector(points[key].Vectors), options, topK)
+            : HybridFusion.Fuse(denseRanking, keywordRanking, options, topK);
         return fused.ConvertAll(hit => (points[hit.Key], hit.Score, hit.DenseScore, hit.KeywordScore));
     }
 
@@ -431,7 +437,7 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         return [.. points.Select(point => (point, (double)point.Score, (double?)null, (double?)null))];
     }
 
-    private QueryPoints NewQuery(Query query, string vector, Filter? filter, ulong limit)
+    private QueryPoints NewQuery(Query query, string vector, Filter? filter, ulong limit, bool withVectors = false)
     {
         var request = new QueryPoints
         {
@@ -441,6 +447,11 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
             Limit = limit,
             WithPayload = true,
         };
+        if (withVectors)
+        {
+            request.WithVectors = new[] { QdrantFields.DenseVector };
+        }
+
         if (filter is not null)
         {
             request.Filter = filter;

@@ -13,6 +13,11 @@ internal static class HybridFusion
         int topK)
         where TKey : notnull
     {
+        if (options.Fusion == FusionMethod.Adaptive)
+        {
+            throw new ArgumentException("Adaptive fusion needs the candidates' vectors: call AdaptiveFusion.Fuse.", nameof(options));
+        }
+
         var fused = new Dictionary<TKey, (double Score, double? Dense, double? Keyword)>(dense.Count + keyword.Count);
         if (options.Fusion == FusionMethod.ReciprocalRank)
         {
@@ -31,6 +36,13 @@ internal static class HybridFusion
             result.Add(new FusedCandidate<TKey>(key, value.Score, value.Dense, value.Keyword));
         }
 
+        SortAndTrim(result, topK);
+        return result;
+    }
+
+    /// <summary>Best first, cut to <paramref name="topK"/>.</summary>
+    internal static void SortAndTrim<TKey>(List<FusedCandidate<TKey>> result, int topK)
+    {
         // Ties (common with RRF) fall back to the raw dense, then keyword score so the order is deterministic.
         result.Sort(static (a, b) =>
         {
@@ -48,8 +60,6 @@ internal static class HybridFusion
         {
             result.RemoveRange(topK, result.Count - topK);
         }
-
-        return result;
     }
 
     private static void AddNormalised<TKey>(
