@@ -33,8 +33,9 @@ internal static partial class JsonBodyProblems
         // Types that refuse unknown properties ([JsonUnmappedMemberHandling(Disallow)]).
         if (UnmappedMember().Match(exception.Message) is { Success: true } unmapped)
         {
+            // The path names the property already ("$.filter.documents"); without a path, the property is the field.
             var name = unmapped.Groups["name"].Value;
-            return ("The request body does not have the expected shape.", field == "body" ? name : $"{field}.{name}", "is not a known property");
+            return ("The request body does not have the expected shape.", field == "body" ? name : field, "is not a known property");
         }
 
         var where = exception.LineNumber is { } line && exception.BytePositionInLine is { } position

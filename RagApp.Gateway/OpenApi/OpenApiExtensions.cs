@@ -14,6 +14,7 @@ internal static class OpenApiExtensions
             options.AddOperationTransformer<QueryOperationTransformer>();
             options.AddOperationTransformer<CommonProblemsOperationTransformer>();
             options.AddSchemaTransformer<StatusValuesSchemaTransformer>();
+            options.AddSchemaTransformer<QuerySchemaTransformer>();
         });
         return services;
     }

@@ -54,7 +54,8 @@ internal sealed class IndexServiceHost : IAsyncDisposable
     public static async Task<IndexServiceHost> StartAsync(
         string dataDirectory,
         IReadOnlyDictionary<string, string?>? settings = null,
-        bool withQueries = false)
+        bool withQueries = false,
+        Action<IServiceCollection>? configureServices = null)
     {
         // An empty content root: no appsettings.json of RagApp.Rag (with its fixed ports) sneaks in.
         var contentRoot = Directory.CreateTempSubdirectory("ragapp-index-host-").FullName;
@@ -79,6 +80,8 @@ internal sealed class IndexServiceHost : IAsyncDisposable
             builder.AddQueries();
         }
 
+        // Last, so that a test's registration replaces the production one.
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapGrpcService<IndexGrpcService>();
         if (withQueries)
