@@ -21,8 +21,15 @@ internal sealed class QueryOperationTransformer(IOptions<QueryOptions> options) 
         }
 
         var limits = options.Value;
-        await EnsureComponentAsync(document, context, typeof(QueryFilter), cancellationToken);
-        var request = await EnsureComponentAsync(document, context, typeof(QueryRequest), cancellationToken);
+        var filter = await EnsureComponentAsync(document, context, typeof(QueryFilter), cancellationToken);
+        var request = await EnsureComponentAsync(document, context, typeof(QueryRequest), cancellationToken, schema =>
+        {
+            // The generator inlines the filter; one named schema serves clients generating code from the document.
+            if (schema.Properties?.ContainsKey("filter") == true)
+            {
+                schema.Properties["filter"] = filter;
+            }
+        });
         operation.Description =
             $"The question must be {QueryRequestReader.MinQuestionLength} to {QueryRequestReader.MaxQuestionLength} characters after trimming white space; " +
             $"the request body at most {limits.MaxRequestBytes} bytes (larger answers 413). A question may take {limits.Timeout.TotalSeconds:0.###} s " +
@@ -68,11 +75,13 @@ internal sealed class QueryOperationTransformer(IOptions<QueryOptions> options) 
     }
 
     private static async Task<IOpenApiSchema> EnsureComponentAsync(
-        OpenApiDocument document, OpenApiOperationTransformerContext context, Type type, CancellationToken cancellationToken)
+        OpenApiDocument document, OpenApiOperationTransformerContext context, Type type, CancellationToken cancellationToken,
+        Action<OpenApiSchema>? complete = null)
     {
         if (document.Components?.Schemas?.ContainsKey(type.Name) != true)
         {
             var schema = await context.GetOrCreateSchemaAsync(type, cancellationToken: cancellationToken);
+            complete?.Invoke(schema);
             document.AddComponent(type.Name, schema);
         }
 

@@ -8,25 +8,33 @@ namespace RagApp.Tests.Gateway;
 /// RagApp.Rag's real answerer with two controls for the questions a test names, so that a test can act while a call
 /// is surely still running in RagApp.Rag (the extractive answerer finishes in milliseconds): a held question answers
 /// its first delta (streamed) and then waits until its call is cancelled, recording that; a failing question answers
-/// its first delta and then throws. Every other question is answered by the real answerer untouched.
+/// its first delta (streamed) and then throws, or throws at once (unary). Every other question is answered by the real answerer untouched.
 /// </summary>
 internal sealed class ControlledAnswerer(IAnswerer inner) : IAnswerer
 {
     private readonly ConcurrentDictionary<string, HeldCall> _held = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _failing = new(StringComparer.Ordinal);
 
+    /// <summary>What a failing question throws: words that must never reach a client.</summary>
+    public const string FailureMessage = "The answerer failed (test control) in RagApp.Secret.Internals";
+
     public string Name => inner.Name;
 
     /// <summary>Holds the calls for <paramref name="question"/> (as RagApp.Rag passes it: trimmed) open until cancelled.</summary>
     public HeldCall Hold(string question) => _held.GetOrAdd(question, _ => new HeldCall());
 
-    public void FailAfterFirstDelta(string question) => _failing[question] = true;
+    public void Fail(string question) => _failing[question] = true;
 
     public async Task<ComposedAnswer> AnswerAsync(AnswerRequest request, CancellationToken cancellationToken)
     {
         if (_held.TryGetValue(request.Question, out var held))
         {
             await held.WaitForCancellationAsync(cancellationToken);
+        }
+
+        if (_failing.ContainsKey(request.Question))
+        {
+            throw new InvalidOperationException(FailureMessage);
         }
 
         return await inner.AnswerAsync(request, cancellationToken);
@@ -46,7 +54,7 @@ internal sealed class ControlledAnswerer(IAnswerer inner) : IAnswerer
 
                 if (_failing.ContainsKey(request.Question))
                 {
-                    throw new InvalidOperationException("The answerer failed in the middle of its answer (test control) at RagApp.Secret.Internals.");
+                    throw new InvalidOperationException(FailureMessage);
                 }
             }
 

@@ -236,6 +236,7 @@ public sealed partial class QueryApiTests(QueryGatewayFixture fixture)
         var request = contract.Schema("QueryRequest");
         Assert.Equal(["question"], request["required"]!.AsArray().Select(name => name!.GetValue<string>()));
         Assert.Equal(["filter", "max_results", "question", "session_id"], request["properties"]!.AsObject().Select(property => property.Key).Order());
+        Assert.Equal("#/components/schemas/QueryFilter", request["properties"]?["filter"]?["$ref"]?.GetValue<string>());
         Assert.False(request["additionalProperties"]?.GetValue<bool>() ?? true, "QueryRequest does not refuse unknown properties.");
         Assert.Equal(["document_ids", "metadata"], contract.Schema("QueryFilter")["properties"]!.AsObject().Select(property => property.Key).Order());
 
