@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
@@ -8,6 +9,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using RagApp.Tests.Retrieval;
+using RagApp.Tests.Support;
 
 namespace RagApp.Tests.Gateway;
 
@@ -102,6 +104,48 @@ public sealed partial class QueryApiTests(QueryGatewayFixture fixture)
         Assert.Contains("magma", body.GetProperty("answer").GetString(), StringComparison.OrdinalIgnoreCase);
         AssertCitationsPointAtSources(body);
         Assert.Equal("volcano", body.GetProperty("sources")[body.GetProperty("citations")[0].GetInt32() - 1].GetProperty("document_id").GetString());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task ClientDisconnects_CancelsTheRagCall_WithAnswererHeldOpen()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        const string question = "Where did jazz music originate, asked once and then abandoned?";
+        var held = fixture.Answerer.Hold(question);
+        using var client = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        var asking = fixture.Client.PostAsJsonAsync(Query, new { question }, client.Token);
+        await held.Started.WaitAsync(cancellationToken);
+        Assert.False(held.Cancelled.IsCompleted, "the call was cancelled before the client left");
+        await client.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => asking);
+        await held.Cancelled.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Question_IsOneTrace_FromTheGatewaysSpanIntoRagAppRag()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "RagApp.Gateway" or "RagApp.Rag",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await AskAsync(new { question = "Which city gave birth to jazz with its improvisation and swing?", max_results = 3 }, cancellationToken);
+
+        var gateway = await Eventually.GetAsync(
+            () => Task.FromResult(spans.FirstOrDefault(span => span.OperationName == "gateway query" && Equals(span.GetTagItem("ragapp.query.max_results"), 3))),
+            "the gateway's span", TimeSpan.FromSeconds(10), cancellationToken);
+        Assert.Equal("ok", gateway.GetTagItem("ragapp.query.outcome"));
+        var rag = await Eventually.GetAsync(
+            () => Task.FromResult(spans.FirstOrDefault(span => span.OperationName == "rag query" && span.TraceId == gateway.TraceId)),
+            "RagApp.Rag's span in the gateway's trace", TimeSpan.FromSeconds(10), cancellationToken);
+        Assert.NotEqual(gateway.SpanId, rag.SpanId);
     }
 
     [Fact(Timeout = Timeout)]
