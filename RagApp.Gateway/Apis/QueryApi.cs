@@ -15,6 +15,8 @@ public static class QueryApi
         // can say which field is wrong. The request body and the stream's events: see QueryOperationTransformer.
         var api = app.MapGroup("/api/v1/query").WithTags("Query")
             .ProducesValidationProblem()
+            // A body that arrives below Kestrel's minimum data rate (BadRequestExceptionHandler).
+            .ProducesProblem(StatusCodes.Status408RequestTimeout)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
