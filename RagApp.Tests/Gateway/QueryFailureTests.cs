@@ -22,8 +22,18 @@ public sealed class QueryFailureTests(QueryGatewayFixture fixture)
         var cancellationToken = TestContext.Current.CancellationToken;
         using var directory = new TestDirectory();
         var rag = await IndexServiceHost.StartAsync(directory.Path, withQueries: false);
-        await using var gateway = await GatewayHost.StartAsync(fixture.Garnet.ConnectionString, rag.Address);
-        await rag.DisposeAsync();
+        GatewayHost gateway;
+        try
+        {
+            gateway = await GatewayHost.StartAsync(fixture.Garnet.ConnectionString, rag.Address);
+        }
+        finally
+        {
+            // Stopped before any question: the gateway knows its address, and nothing listens there any more.
+            await rag.DisposeAsync();
+        }
+
+        await using var _ = gateway;
 
         foreach (var path in Paths)
         {
