@@ -7,9 +7,12 @@ namespace RagApp.Gateway.Documents;
 /// Says what is wrong with a JSON body in the client's terms: the field at fault and what it must be. The serializer's
 /// own message names .NET types (it is written for the developer of the service, not for its clients).
 /// </summary>
-internal static class JsonBodyProblems
+internal static partial class JsonBodyProblems
 {
-    public static (string Title, string Field, string Message) Describe(JsonException exception)
+    public static (string Title, string Field, string Message) Describe(JsonException exception) => Describe(exception, ExpectedValue);
+
+    /// <param name="expectedValue">What the field (as the client spells it, e.g. "filter.metadata") must be.</param>
+    public static (string Title, string Field, string Message) Describe(JsonException exception, Func<string, string> expectedValue)
     {
         var field = FieldOf(exception.Path);
         if (exception.InnerException?.Message.Contains("UTF-8", StringComparison.Ordinal) == true)
@@ -24,7 +27,15 @@ internal static class JsonBodyProblems
 
         if (exception.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
         {
-            return ("The request body does not have the expected shape.", field, ExpectedValue(field));
+            return ("The request body does not have the expected shape.", field, expectedValue(field));
+        }
+
+        // Types that refuse unknown properties ([JsonUnmappedMemberHandling(Disallow)]).
+        if (UnmappedMember().Match(exception.Message) is { Success: true } unmapped)
+        {
+            // The path names the property already ("$.filter.documents"); without a path, the property is the field.
+            var name = unmapped.Groups["name"].Value;
+            return ("The request body does not have the expected shape.", field == "body" ? name : field, "is not a known property");
         }
 
         var where = exception.LineNumber is { } line && exception.BytePositionInLine is { } position
@@ -44,4 +55,7 @@ internal static class JsonBodyProblems
         "metadata" => "must be a JSON object of string, number or boolean values",
         _ => "has a value of the wrong type",
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex("^The JSON property '(?<name>[^']*)' could not be mapped", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex UnmappedMember();
 }

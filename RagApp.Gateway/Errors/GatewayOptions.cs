@@ -14,7 +14,7 @@ public sealed class GatewayOptions
     [Range(256, 32 * 1024)]
     public int MaxUrlLength { get; set; } = 2048;
 
-    /// <summary>What <c>Retry-After</c> tells a client whose request found Redis unreachable (answered 503).</summary>
+    /// <summary>What <c>Retry-After</c> tells a client whose request found Redis or RagApp.Rag unreachable (answered 503).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan UnavailableRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -9,6 +9,7 @@ using RagApp.Gateway.Apis;
 using RagApp.Gateway.Documents;
 using RagApp.Gateway.Errors;
 using RagApp.Gateway.OpenApi;
+using RagApp.Gateway.Queries;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
 
@@ -66,6 +67,14 @@ internal static class Extensions
         builder.Services.AddSingleton<UploadReader>();
         builder.Services.AddSingleton<DocumentSubmitter>();
 
+        builder.Services.AddOptions<QueryOptions>()
+            .BindConfiguration(QueryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<QueryRequestReader>();
+        builder.Services.AddSingleton<QueryTelemetry>();
+        builder.Services.AddSingleton<QueryHandler>();
+
         builder.Services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>("redis", tags: [HealthApi.DependencyTag])
             .AddCheck<GrpcServiceHealthCheck>("rag", tags: [HealthApi.DependencyTag])
@@ -86,6 +95,7 @@ internal static class Extensions
         app.MapHealthApi();
         app.MapDocumentsApi();
         app.MapJobsApi();
+        app.MapQueryApi();
         return app;
     }
 }
