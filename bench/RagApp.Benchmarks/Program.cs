@@ -10,6 +10,22 @@ if (args.Length > 0 && args[0] == "answers")
     return;
 }
 
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- query-latency [chunks=10000] [questions at 1=500] [questions at 8=1000]:
+// p50/p95/p99 of questions through the gateway (or RagApp.Rag's gRPC Query, labelled) against the question embedding alone.
+if (args.Length > 0 && args[0] == "query-latency")
+{
+    await QueryLatency.RunAsync(args[1..]);
+    return;
+}
+
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- rag-memory [chunks...=10000 100000]: RagApp.Rag's resident set
+// with that many chunks indexed, and bytes per chunk beyond its text.
+if (args.Length > 0 && args[0] == "rag-memory")
+{
+    await RagMemory.RunAsync(args[1..]);
+    return;
+}
+
 // dotnet run -c Release --project bench/RagApp.Benchmarks -- retrieval [BEIR folder] [max queries]: recall, MRR and nDCG
 // of the Query RPC per search mode (default: ../shared/data/cranfield, at most 1,000 queries sampled with a fixed seed).
 if (args.Length > 0 && args[0] == "retrieval")
