@@ -6,8 +6,9 @@ namespace RagApp.Benchmarks;
 /// <summary>
 /// Real passages to fill the index with, as many as asked for: first every SQuAD and cranfield passage whole
 /// ("title. text"), then two-sentence windows of them (starting at the first sentence of every passage, then the
-/// second, ...), each embedded with the model (once: <see cref="VectorCache"/>). The two sets give ≈ 3,000 passages
-/// and ≈ 15,000 windows; beyond that the pool repeats with a copy number in the text and the original's vector.
+/// second, ...), then three-sentence windows, each embedded with the model (once: <see cref="VectorCache"/>). The two
+/// sets give ≈ 3,000 passages and ≈ 13,000 windows; beyond that the pool repeats with a copy number in the text and the
+/// original's vector.
 /// </summary>
 internal static class LatencyCorpus
 {
@@ -37,13 +38,16 @@ internal static class LatencyCorpus
         }
 
         var sentences = passages.Select(passage => SentenceSplitter.Split(passage.Text)).ToList();
-        for (var start = 0; pool.Count < count && sentences.Any(list => list.Count > start + 1); start++)
+        foreach (var width in new[] { 2, 3 })
         {
-            for (var i = 0; i < passages.Count; i++)
+            for (var start = 0; pool.Count < count && sentences.Any(list => list.Count >= start + width); start++)
             {
-                if (sentences[i].Count > start + 1)
+                for (var i = 0; i < passages.Count; i++)
                 {
-                    Add($"{passages[i].Id}-w{start}", passages[i].Title, Join(passages[i].Title, $"{sentences[i][start]} {sentences[i][start + 1]}"));
+                    if (sentences[i].Count >= start + width)
+                    {
+                        Add($"{passages[i].Id}-w{width}-{start}", passages[i].Title, Join(passages[i].Title, string.Join(' ', sentences[i].GetRange(start, width))));
+                    }
                 }
             }
         }

@@ -15,7 +15,7 @@ namespace RagApp.Benchmarks;
 /// </summary>
 internal static class QuestionEmbedding
 {
-    public static async Task<double> QuestionsPerSecondAsync(IReadOnlyList<string> warmUp, IReadOnlyList<string> questions, int concurrency)
+    public static async Task<EmbeddingThroughput> MeasureAsync(IReadOnlyList<string> warmUp, IReadOnlyList<string> questions, int concurrency)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -31,9 +31,13 @@ internal static class QuestionEmbedding
         {
             var embedder = host.Services.GetRequiredService<QuestionEmbedder>();
             await AskAllAsync(embedder, warmUp, concurrency);
+            using var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
             await AskAllAsync(embedder, questions, concurrency);
-            return questions.Count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            process.Refresh();
+            return new EmbeddingThroughput(questions.Count / elapsed.TotalSeconds, (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / questions.Count);
         }
         finally
         {
