@@ -9,6 +9,11 @@ internal static class ProcessMemory
     /// <summary>The largest current RSS among the process and its descendants whose command line contains <paramref name="marker"/>.</summary>
     public static long? ResidentBytes(int rootPid, string marker) => Largest(rootPid, marker, "VmRSS:");
 
+    /// <summary>The first of the process and its descendants whose command line contains <paramref name="marker"/>.</summary>
+    public static int? Find(int rootPid, string marker) =>
+        SelfAndDescendants(rootPid).Select(pid => (int?)pid)
+            .FirstOrDefault(pid => (Read($"/proc/{pid}/cmdline")?.Replace('\0', ' ') ?? "").Contains(marker, StringComparison.Ordinal));
+
     private static long? Largest(int rootPid, string marker, string field)
     {
         long? best = null;

@@ -18,7 +18,7 @@ if (args.Length > 0 && args[0] == "query-latency")
     return;
 }
 
-// dotnet run -c Release --project bench/RagApp.Benchmarks -- rag-memory [chunks...=10000 100000]: RagApp.Rag's resident set
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- rag-memory [chunks...=10000 50000 100000]: RagApp.Rag's resident set
 // with that many chunks indexed, and bytes per chunk beyond its text.
 if (args.Length > 0 && args[0] == "rag-memory")
 {

@@ -11,8 +11,9 @@ namespace RagApp.Benchmarks;
 /// RagApp.Rag's resident set with the index at given sizes: starts the application in local mode (embedded index),
 /// writes synthetic one-chunk documents straight through IndexService (unit vectors drawn with a fixed seed, short
 /// texts of pseudo-words with a skewed word frequency, so the keyword index has a long tail as real text does), and
-/// reads the process's VmRSS once it has settled. Bytes per chunk beyond its text = (RSS growth − the texts' own
-/// bytes as .NET strings, 2 per character) / chunks added since the baseline.
+/// reads the process's VmRSS once it has settled. Bytes per chunk beyond its text = (RSS growth − the texts' own bytes
+/// as .NET strings, 2 per character) / chunks added, from the baseline and from the previous size (the latter is the
+/// steadier: the baseline holds start-up memory the process may give back later).
 /// </summary>
 internal static class RagMemory
 {
@@ -23,7 +24,7 @@ internal static class RagMemory
 
     public static async Task RunAsync(string[] args)
     {
-        int[] sizes = args.Length > 0 ? [.. args.Select(arg => int.Parse(arg, CultureInfo.InvariantCulture))] : [10_000, 100_000];
+        int[] sizes = args.Length > 0 ? [.. args.Select(arg => int.Parse(arg, CultureInfo.InvariantCulture))] : [10_000, 50_000, 100_000];
         var dataDirectory = Path.Combine(Path.GetTempPath(), "ragapp-bench", Guid.NewGuid().ToString("N"));
         var builder = await LocalApplication.CreateBuilderAsync(dataDirectory);
         await using var app = await builder.BuildAsync();
@@ -45,23 +46,29 @@ internal static class RagMemory
         (written, textBytes) = await GrowAsync(index, generator, BaselineChunks, written, textBytes);
         await AskAsync(rag, generator, 20);
         var baseline = await SettledResidentBytesAsync(pid);
-        var (baseChunks, baseText) = (written, textBytes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Baseline: {written} chunks, RSS {baseline / 1048576.0:F0} MiB"));
 
-        Console.WriteLine();
-        Console.WriteLine("| chunks | RSS MiB | growth over the baseline MiB | texts MiB (UTF-16) | bytes per chunk beyond its text | peak RSS MiB |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        var rows = new List<string>();
+        var (previousChunks, previousText, previous) = (written, textBytes, baseline);
+        var (baseChunks, baseText) = (written, textBytes);
         foreach (var size in sizes)
         {
             (written, textBytes) = await GrowAsync(index, generator, size, written, textBytes);
             await AskAsync(rag, generator, 20);
-            var resident = await SettledResidentBytesAsync(pid);
-            var growth = resident - baseline;
-            var texts = textBytes - baseText;
-            var perChunk = (growth - texts) / (double)(written - baseChunks);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {written} | {resident / 1048576.0:F0} | {growth / 1048576.0:F0} | {texts / 1048576.0:F1} | {perChunk:F0} | {(ProcessMemory.PeakBytes(pid, "RagApp.Rag") ?? 0) / 1048576.0:F0} |"));
+            var memory = await SettledResidentBytesAsync(pid);
+            double PerChunk(long from, long text, int chunks) => (memory - from - (textBytes - text)) / (double)(written - chunks);
+            rows.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {written} | {memory / 1048576.0:F0} | {(textBytes - baseText) / 1048576.0:F1} | {PerChunk(baseline, baseText, baseChunks):F0} | {PerChunk(previous, previousText, previousChunks):F0} | {(ProcessMemory.PeakBytes(pid, "RagApp.Rag") ?? 0) / 1048576.0:F0} |"));
+            Console.WriteLine(rows[^1]);
+            (previousChunks, previousText, previous) = (written, textBytes, memory);
         }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Baseline ({baseChunks} chunks): RSS {baseline / 1048576.0:F0} MiB"));
+        Console.WriteLine("| chunks | RSS MiB | texts added MiB (UTF-16) | bytes per chunk beyond its text, from the baseline | from the previous size | peak RSS MiB |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        rows.ForEach(Console.WriteLine);
 
         await app.StopAsync();
         try
@@ -127,8 +134,8 @@ internal static class RagMemory
         }
 
         var pid = state.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value;
-        return pid is not null && int.TryParse(pid.ToString(), out var processId)
-            ? processId
+        return pid is not null && int.TryParse(pid.ToString(), out var processId) && ProcessMemory.Find(processId, "RagApp.Rag") is { } rag
+            ? rag
             : throw new InvalidOperationException("The rag resource does not tell its process id.");
     }
 }
