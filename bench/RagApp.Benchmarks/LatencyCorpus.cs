@@ -7,8 +7,8 @@ namespace RagApp.Benchmarks;
 /// Real passages to fill the index with, as many as asked for: first every SQuAD and cranfield passage whole
 /// ("title. text"), then two-sentence windows of them (starting at the first sentence of every passage, then the
 /// second, ...), then three-sentence windows, each embedded with the model (once: <see cref="VectorCache"/>). The two
-/// sets give ≈ 3,000 passages and ≈ 13,000 windows; beyond that the pool repeats with a copy number in the text and the
-/// original's vector.
+/// sets give ≈ 3,000 passages and ≈ 5,900 two-sentence windows; past the three-sentence windows the pool repeats with
+/// a copy number in the text and the original's vector.
 /// </summary>
 internal static class LatencyCorpus
 {
