@@ -161,6 +161,24 @@ public sealed class IndexSearchTests : IAsyncLifetime
         Assert.NotNull(keywordOnly.KeywordScore);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task HybridKeywordOnlyHit_CarriesItsVector_DenseHitsDoNot()
+    {
+        // Two dense candidates only, fused by weighted sum (adaptive fusion computes every candidate's cosine): the
+        // keyword match (doc-13, chunk 3) is not among them, so it has no cosine, and its (unit-length) vector is what
+        // lets the answerer score its sentences without embedding them.
+        var options = new SearchOptions { Fusion = FusionMethod.WeightedSum, DenseWeight = 0.5, CandidateCount = 2 };
+
+        var hits = await _host.Store.SearchAsync(_documents[6].Vectors[1], "zymurgy", 2, null, options, TestContext.Current.CancellationToken);
+
+        var keywordOnly = hits.Single(hit => hit.Chunk.ChunkId == ChunkIds.Create("doc-13", 3));
+        Assert.Null(keywordOnly.DenseScore);
+        var stored = _documents[13].Vectors[3];
+        Assert.Equal(stored.Length, keywordOnly.Chunk.Vector.Length);
+        Assert.Equal(1.0, System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(stored, keywordOnly.Chunk.Vector.Span), 5);
+        Assert.All(hits.Where(hit => hit.DenseScore is not null), hit => Assert.True(hit.Chunk.Vector.IsEmpty));
+    }
+
     [Fact]
     public async Task HybridWithReciprocalRankFusion_ScoresByRanks()
     {

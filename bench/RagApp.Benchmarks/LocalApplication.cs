@@ -28,7 +28,9 @@ internal static class LocalApplication
         builder.Services.AddLogging(logging => logging
             .AddFilter("Aspire", LogLevel.Warning)
             .AddFilter("RagApp.AppHost.Resources", LogLevel.Warning)
-            .AddFilter("System.Net.Http", LogLevel.Warning));
+            .AddFilter("System.Net.Http", LogLevel.Warning)
+            // The host's probes time out while a loaded machine starts the services; it waits for them to pass anyway.
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical));
         return builder;
     }
 }

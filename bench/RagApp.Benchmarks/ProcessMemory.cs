@@ -4,7 +4,17 @@ namespace RagApp.Benchmarks;
 internal static class ProcessMemory
 {
     /// <summary>The largest peak RSS among the process and its descendants whose command line contains <paramref name="marker"/>.</summary>
-    public static long? PeakBytes(int rootPid, string marker)
+    public static long? PeakBytes(int rootPid, string marker) => Largest(rootPid, marker, "VmHWM:");
+
+    /// <summary>The largest current RSS among the process and its descendants whose command line contains <paramref name="marker"/>.</summary>
+    public static long? ResidentBytes(int rootPid, string marker) => Largest(rootPid, marker, "VmRSS:");
+
+    /// <summary>The first of the process and its descendants whose command line contains <paramref name="marker"/>.</summary>
+    public static int? Find(int rootPid, string marker) =>
+        SelfAndDescendants(rootPid).Select(pid => (int?)pid)
+            .FirstOrDefault(pid => (Read($"/proc/{pid}/cmdline")?.Replace('\0', ' ') ?? "").Contains(marker, StringComparison.Ordinal));
+
+    private static long? Largest(int rootPid, string marker, string field)
     {
         long? best = null;
         foreach (var pid in SelfAndDescendants(rootPid))
@@ -16,7 +26,7 @@ internal static class ProcessMemory
             }
 
             var status = Read($"/proc/{pid}/status");
-            var line = status?.Split('\n').FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var line = status?.Split('\n').FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
             if (line is not null && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out var kib))
             {
                 best = Math.Max(best ?? 0, kib * 1024);

@@ -10,6 +10,22 @@ if (args.Length > 0 && args[0] == "answers")
     return;
 }
 
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- query-latency [chunks=10000] [questions at 1=500] [questions at 8=1000]:
+// p50/p95/p99 of questions through the gateway (or RagApp.Rag's gRPC Query, labelled) against the question embedding alone.
+if (args.Length > 0 && args[0] == "query-latency")
+{
+    await QueryLatency.RunAsync(args[1..]);
+    return;
+}
+
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- rag-memory [chunks...=10000 50000 100000]: RagApp.Rag's resident set
+// with that many chunks indexed, and bytes per chunk beyond its text.
+if (args.Length > 0 && args[0] == "rag-memory")
+{
+    await RagMemory.RunAsync(args[1..]);
+    return;
+}
+
 // dotnet run -c Release --project bench/RagApp.Benchmarks -- answers-api [tune|confirm] [data folder] [Rag:Setting=value ...]:
 // answer quality through the Query RPC on SQuAD (containment of a gold answer, length, "do not know" rates, calibration).
 if (args.Length > 0 && args[0] == "answers-api")

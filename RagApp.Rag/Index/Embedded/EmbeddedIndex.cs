@@ -339,6 +339,10 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
     private ScoredChunk ToScoredChunk(int slot, double score, double? dense, double? keyword)
     {
         var stored = _table.ChunkAt(slot)!;
-        return new ScoredChunk(stored.Document.Document, stored.Chunk, score, dense, keyword);
+        // A hit the dense ranking did not reach (keyword-only in a hybrid search, or any keyword search) has no cosine;
+        // its vector lets the caller compute one. Without it the extractive answerer embedded every sentence of the
+        // passages on the request thread, outside the batcher (docs/architecture.md, "Query: question → sources").
+        var chunk = dense is null ? stored.Chunk with { Vector = _table.VectorAt(slot).ToArray() } : stored.Chunk;
+        return new ScoredChunk(stored.Document.Document, chunk, score, dense, keyword);
     }
 }
