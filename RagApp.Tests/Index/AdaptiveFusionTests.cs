@@ -97,28 +97,6 @@ public sealed class AdaptiveFusionTests
     }
 
     [Fact]
-    public void Feedback_WithASearch_BringsInACandidateNeitherFirstListHeld_ReportingItsQuestionCosine()
-    {
-        float[]? searchedWith = null;
-        IReadOnlyList<RankedCandidate<string>> Search(float[] moved)
-        {
-            searchedWith = moved;
-            var norm = AdaptiveFusion.Norm(moved);
-            return [.. Vectors.Select(pair => new RankedCandidate<string>(pair.Key, AdaptiveFusion.Cosine(moved, norm, pair.Value)))
-                .OrderByDescending(candidate => candidate.Score).Take(3)];
-        }
-
-        var fused = AdaptiveFusion.Fuse(
-            Dense, Keyword, 10, Query, key => Vectors[key], new SearchOptions { FeedbackDocuments = 1, FeedbackWeight = 2 }, 10, Search);
-
-        Assert.NotNull(searchedWith);
-        Assert.Equal(1, AdaptiveFusion.Norm(searchedWith), 5);
-        var f = Assert.Single(fused, hit => hit.Key == "F");
-        Assert.Equal(0.3, f.DenseScore!.Value, 3);
-        Assert.DoesNotContain(fused, hit => hit.Key == "B");
-    }
-
-    [Fact]
     public void WithoutAQuestionVector_OnlyTheKeywordSignalRanks()
     {
         var fused = AdaptiveFusion.Fuse([], Keyword, 10, ReadOnlySpan<float>.Empty, key => Vectors[key], SearchOptions.Default, 10);

@@ -204,7 +204,7 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
                 SearchMode.Dense => dense.ConvertAll(hit => ToScoredChunk(hit.Key, hit.Score, hit.Score, null)),
                 SearchMode.Keyword => keyword.ConvertAll(hit => ToScoredChunk(hit.Key, hit.Score, null, hit.Score)),
                 _ when options.Fusion == FusionMethod.Adaptive => AdaptiveFusion
-                    .Fuse(dense, keyword, candidates, normalizedQuery, _table.VectorMemoryAt, options, topK, moved => RankDense(moved, allowed, candidates))
+                    .Fuse(dense, keyword, candidates, normalizedQuery, _table.VectorMemoryAt, options, topK)
                     .ConvertAll(hit => ToScoredChunk(hit.Key, hit.Score, hit.DenseScore, hit.KeywordScore)),
                 _ => HybridFusion.Fuse(dense, keyword, options, topK)
                     .ConvertAll(hit => ToScoredChunk(hit.Key, hit.Score, hit.DenseScore, hit.KeywordScore)),

@@ -20,8 +20,8 @@ namespace RagApp.Rag.Index.Search;
 /// <item>the question vector is moved towards the mean vector of the top fused candidates (Rocchio pseudo-relevance
 /// feedback), by <see cref="SearchOptions.FeedbackWeight"/> times how much the two signals disagree on their top
 /// ten: when they agree there is nothing to learn; when they do not, the fused top (which used both) is better
-/// evidence than either, so the collection is searched again with the moved vector (or, where the store cannot,
-/// the pool re-scored) and the steps above run again.</item>
+/// evidence than either, so the pool is re-scored with the moved vector and fused again. (Searching the whole
+/// collection again with it measured the same on both evaluation sets, for a second dense scan per question.)</item>
 /// </list>
 /// </summary>
 internal static class AdaptiveFusion
@@ -34,10 +34,6 @@ internal static class AdaptiveFusion
     /// <param name="keywordLimit">How many candidates the keyword ranking was asked for: a shorter list holds every match.</param>
     /// <param name="query">The question vector; empty when there is none (then the dense signal stays out).</param>
     /// <param name="vectorOf">A candidate's stored vector, or empty when the store cannot tell.</param>
-    /// <param name="searchDense">
-    /// Ranks the whole collection by a moved question vector (as many candidates as <paramref name="dense"/> was asked
-    /// for), so the feedback can bring in documents neither first ranking held; null re-scores only the pool.
-    /// </param>
     public static List<FusedCandidate<TKey>> Fuse<TKey>(
         IReadOnlyList<RankedCandidate<TKey>> dense,
         IReadOnlyList<RankedCandidate<TKey>> keyword,
@@ -45,8 +41,7 @@ internal static class AdaptiveFusion
         ReadOnlySpan<float> query,
         Func<TKey, ReadOnlyMemory<float>> vectorOf,
         SearchOptions options,
-        int topK,
-        Func<float[], IReadOnlyList<RankedCandidate<TKey>>>? searchDense = null)
+        int topK)
         where TKey : notnull
     {
         var queryNorm = Norm(query);
@@ -62,22 +57,7 @@ internal static class AdaptiveFusion
             var weight = options.FeedbackWeight * Disagreement(dense, keyword);
             if (weight > 0 && Feedback(query, queryNorm, pool.Vectors, fused, options.FeedbackDocuments, weight) is { } moved)
             {
-                if (searchDense is not null)
-                {
-                    pool = Pool<TKey>.Of(searchDense(moved), keyword, keywordLimit, moved, vectorOf);
-                    fused = Combine(Standardise(pool.Cosines), Standardise(pool.Keyword), options);
-
-                    // The moved vector only ranks: the cosine reported (and calibrated) stays the question's own.
-                    reported = new double[pool.Keys.Count];
-                    for (var i = 0; i < reported.Length; i++)
-                    {
-                        reported[i] = pool.Vectors[i].Length == query.Length ? Cosine(query, queryNorm, pool.Vectors[i].Span) : pool.Cosines[i];
-                    }
-                }
-                else
-                {
-                    fused = Combine(Standardise(pool.CosinesTo(moved)), keywordSignal, options);
-                }
+                fused = Combine(Standardise(pool.CosinesTo(moved)), keywordSignal, options);
             }
         }
 
