@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using RagApp.Core.Grpc.V1;
+
+using static RagApp.Benchmarks.Statistics;
 
 namespace RagApp.Benchmarks;
 
@@ -26,7 +27,7 @@ internal static class AnswerQualityBenchmark
         var settings = args.Skip(2).Select(arg => arg.Split('=', 2)).ToDictionary(pair => pair[0], pair => (string?)pair[1]);
         var squad = Path.Combine(dataFolder, "squad-train-sample");
         var passages = CranfieldDocument.Load(Path.Combine(squad, "corpus.jsonl"));
-        var questions = LoadQuestions(Path.Combine(squad, "queries.jsonl"));
+        var questions = GoldAnswerQuestion.Load(Path.Combine(squad, "queries.jsonl"));
         var goldPassage = File.ReadLines(Path.Combine(squad, "qrels", "test.tsv")).Skip(1)
             .Select(line => line.Split('\t')).ToDictionary(parts => parts[0], parts => parts[1]);
         var shuffled = questions.ToArray();
@@ -48,7 +49,7 @@ internal static class AnswerQualityBenchmark
             $"Half the articles indexed ({indexedArticles.Count} of {articles.Length}): says it does not know for {Rate(unanswerable, r => r.Response.Abstained):F3} of {unanswerable.Count} unanswerable, {Rate(answerable, r => r.Response.Abstained):F3} of {answerable.Count} answerable; containment on answerable {Rate(answerable, r => r.Contains):F3}"));
     }
 
-    private static async Task<List<Result>> AskAllAsync(IReadOnlyList<CranfieldDocument> passages, IReadOnlyList<Question> questions, IReadOnlyDictionary<string, string?> settings)
+    private static async Task<List<Result>> AskAllAsync(IReadOnlyList<CranfieldDocument> passages, List<GoldAnswerQuestion> questions, IReadOnlyDictionary<string, string?> settings)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("ragapp-bench-answers-").FullName;
         try
@@ -92,27 +93,5 @@ internal static class AnswerQualityBenchmark
     private static int Words(string answer) =>
         answer.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(word => !(word.StartsWith('[') && word.EndsWith(']')));
 
-    private static double Rate<T>(IReadOnlyCollection<T> items, Func<T, bool> predicate) =>
-        items.Count == 0 ? 0 : items.Count(predicate) / (double)items.Count;
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static List<Question> LoadQuestions(string path) =>
-        [.. File.ReadLines(path).Where(line => !string.IsNullOrWhiteSpace(line)).Select(line =>
-        {
-            using var json = JsonDocument.Parse(line);
-            var root = json.RootElement;
-            var answers = root.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("answers", out var list)
-                ? list.EnumerateArray().Select(answer => answer.GetString() ?? "").Where(answer => answer.Length > 0).ToArray()
-                : [];
-            return new Question(root.GetProperty("_id").GetString()!, root.GetProperty("text").GetString()!, answers);
-        })];
-
-    private sealed record Question(string Id, string Text, string[] Answers);
-
-    private sealed record Result(Question Question, QueryResponse Response, bool Contains);
+    private sealed record Result(GoldAnswerQuestion Question, QueryResponse Response, bool Contains);
 }

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using RagApp.Core.Embeddings;
 using RagApp.Rag.Answers;
 using RagApp.Rag.Index.Keywords;
+
+using static RagApp.Benchmarks.Statistics;
 
 namespace RagApp.Benchmarks;
 
@@ -37,7 +38,7 @@ internal static class ExtractiveAnswers
 
         var squad = Path.Combine(dataFolder, "squad-train-sample");
         var passages = CranfieldDocument.Load(Path.Combine(squad, "corpus.jsonl"));
-        var questions = LoadQuestions(Path.Combine(squad, "queries.jsonl"));
+        var questions = GoldAnswerQuestion.Load(Path.Combine(squad, "queries.jsonl"));
         var goldPassage = File.ReadLines(Path.Combine(squad, "qrels", "test.tsv")).Skip(1)
             .Select(line => line.Split('\t')).ToDictionary(parts => parts[0], parts => parts[1]);
         var shuffled = questions.OrderBy(_ => 0).ToArray();
@@ -71,7 +72,7 @@ internal static class ExtractiveAnswers
         if (Directory.Exists(cranfield))
         {
             var documents = CranfieldDocument.Load(Path.Combine(cranfield, "corpus.jsonl")).Where(d => !string.IsNullOrWhiteSpace(d.Text)).ToList();
-            var cranfieldQuestions = LoadQuestions(Path.Combine(cranfield, "queries.jsonl"));
+            var cranfieldQuestions = GoldAnswerQuestion.Load(Path.Combine(cranfield, "queries.jsonl"));
             await cache.EnsureAsync(documents.Select(PassageText).Concat(documents.SelectMany(d => SentenceSplitter.Split(d.Text))).Concat(cranfieldQuestions.Select(q => q.Text)));
             var cranfieldResults = await AnswerAllAsync(answerer, new Retriever(documents, cache), cranfieldQuestions, cache);
             Console.WriteLine(FormattableString.Invariant(
@@ -83,7 +84,7 @@ internal static class ExtractiveAnswers
 
     private static string PassageText(CranfieldDocument passage) => $"{passage.Title}. {passage.Text}";
 
-    private static async Task<List<Result>> AnswerAllAsync(ExtractiveAnswerer answerer, Retriever retriever, IReadOnlyList<Question> questions, EmbeddingCache cache)
+    private static async Task<List<Result>> AnswerAllAsync(ExtractiveAnswerer answerer, Retriever retriever, IReadOnlyList<GoldAnswerQuestion> questions, EmbeddingCache cache)
     {
         var results = new List<Result>();
         foreach (var question in questions)
@@ -115,26 +116,6 @@ internal static class ExtractiveAnswers
         }
     }
 
-    private static double Rate<T>(IReadOnlyCollection<T> items, Func<T, bool> predicate) =>
-        items.Count == 0 ? 0 : items.Count(predicate) / (double)items.Count;
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static List<Question> LoadQuestions(string path) =>
-        [.. File.ReadLines(path).Where(line => !string.IsNullOrWhiteSpace(line)).Select(line =>
-        {
-            using var json = JsonDocument.Parse(line);
-            var root = json.RootElement;
-            var answers = root.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("answers", out var list)
-                ? list.EnumerateArray().Select(answer => answer.GetString() ?? "").Where(answer => answer.Length > 0).ToArray()
-                : [];
-            return new Question(root.GetProperty("_id").GetString()!, root.GetProperty("text").GetString()!, answers);
-        })];
-
     private static ExtractiveAnswerOptions ParseOptions(IEnumerable<string> settings)
     {
         var options = new ExtractiveAnswerOptions();
@@ -160,9 +141,7 @@ internal static class ExtractiveAnswers
         return options;
     }
 
-    private sealed record Question(string Id, string Text, string[] Answers);
-
-    private sealed record Result(Question Question, ComposedAnswer Answer, bool Contains);
+    private sealed record Result(GoldAnswerQuestion Question, ComposedAnswer Answer, bool Contains);
 
     /// <summary>Dense (cosine of "title. text") plus BM25 over a fixed passage set, each min-max scaled, half each.</summary>
     private sealed class Retriever
