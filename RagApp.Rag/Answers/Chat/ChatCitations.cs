@@ -36,6 +36,16 @@ internal static partial class ChatCitations
         return (resolved.Trim(), cited);
     }
 
+    /// <summary>
+    /// The text without its citation markers: an earlier turn's markers name that turn's sources, which are not the
+    /// sources numbered in a new prompt.
+    /// </summary>
+    public static string Strip(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Marker().Replace(text, "").Trim();
+    }
+
     [GeneratedRegex(@"(?<space>[ \t]?)\[(?<numbers>\d{1,4}(?:\s*,\s*\d{1,4})*)\]")]
     private static partial Regex Marker();
 }

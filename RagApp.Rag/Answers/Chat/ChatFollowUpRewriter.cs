@@ -72,7 +72,8 @@ internal sealed partial class ChatFollowUpRewriter(
         var text = new StringBuilder("Conversation:\n");
         foreach (var turn in history.Skip(Math.Max(0, history.Count - Math.Max(1, maxTurns))))
         {
-            var answer = turn.Answer.Length > MaxAnswerCharacters ? turn.Answer[..MaxAnswerCharacters] + "…" : turn.Answer;
+            var said = ChatCitations.Strip(turn.Answer);
+            var answer = said.Length > MaxAnswerCharacters ? said[..MaxAnswerCharacters] + "…" : said;
             text.Append("User: ").Append(turn.Question.Trim()).Append('\n')
                 .Append("Assistant: ").Append(answer.Trim()).Append('\n');
         }

@@ -7,7 +7,8 @@ namespace RagApp.Rag.Answers.Chat;
 /// <summary>
 /// The grounded prompt: a system instruction to answer only from the numbered sources, to cite each statement with
 /// its source's number and to answer with a fixed phrase when the sources do not answer; then the conversation's
-/// earlier turns; then the sources, numbered as the response's <c>sources</c> are, and the question.
+/// earlier turns (answers without their citation markers); then the sources, numbered as the response's
+/// <c>sources</c> are, and the question.
 /// </summary>
 internal static class ChatPrompt
 {
@@ -31,7 +32,8 @@ internal static class ChatPrompt
         foreach (var turn in request.History.Skip(Math.Max(0, request.History.Count - maxHistoryTurns)))
         {
             messages.Add(new ChatMessage(ChatRole.User, turn.Question));
-            messages.Add(new ChatMessage(ChatRole.Assistant, turn.Answer));
+            // Without its markers: they number that turn's sources, and this prompt numbers other passages.
+            messages.Add(new ChatMessage(ChatRole.Assistant, ChatCitations.Strip(turn.Answer)));
         }
 
         messages.Add(new ChatMessage(ChatRole.User, Question(request)));

@@ -34,7 +34,7 @@ public sealed class ChatFollowUpRewriterTests : IDisposable
         Assert.Empty(strong.Requests);
         var (messages, _) = Assert.Single(fast.Requests);
         Assert.Equal(ChatFollowUpRewriter.Instruction, messages[0].Text);
-        Assert.Contains("User: What is Ann Arbor known for?\nAssistant: Ann Arbor is home to the University of Michigan [1].", messages[1].Text, StringComparison.Ordinal);
+        Assert.Contains("User: What is Ann Arbor known for?\nAssistant: Ann Arbor is home to the University of Michigan.", messages[1].Text, StringComparison.Ordinal);
         Assert.EndsWith("Follow-up question: " + FollowUp, messages[1].Text, StringComparison.Ordinal);
     }
 
