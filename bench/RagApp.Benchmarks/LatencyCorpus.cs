@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using RagApp.Core.Embeddings;
 using RagApp.Rag.Answers;
 
 namespace RagApp.Benchmarks;
@@ -6,7 +7,7 @@ namespace RagApp.Benchmarks;
 /// <summary>
 /// Real passages to fill the index with, as many as asked for: first every SQuAD and cranfield passage whole
 /// ("title. text"), then two-sentence windows of them (starting at the first sentence of every passage, then the
-/// second, ...), then three-sentence windows, each embedded with the model (once: <see cref="VectorCache"/>). The two
+/// second, ...), then three-sentence windows, each embedded with the model (once: <see cref="EmbeddingCache"/>). The two
 /// sets give ≈ 3,000 passages and ≈ 5,900 two-sentence windows; past the three-sentence windows the pool repeats with
 /// a copy number in the text and the original's vector.
 /// </summary>
@@ -52,16 +53,22 @@ internal static class LatencyCorpus
             }
         }
 
-        var cache = VectorCache.Load(Path.Combine(AppContext.BaseDirectory, "latency-passage-vectors.cache"));
-        await cache.EnsureAsync(generator, pool.Select(item => item.Text));
+        var cache = EmbeddingCache.Open(MiniLmEmbeddingGenerator.ModelId, MiniLmEmbeddingGenerator.Dimensions);
+        var vectors = await cache.GetAsync(generator, [.. pool.Select(item => item.Text)]);
+        var vectorOf = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        for (var i = 0; i < pool.Count; i++)
+        {
+            vectorOf[pool[i].Text] = vectors[i];
+        }
+
         var chunks = new List<BenchChunk>(count);
         for (var copy = 0; chunks.Count < count; copy++)
         {
             foreach (var (id, title, text) in pool.Take(count - chunks.Count))
             {
                 chunks.Add(copy == 0
-                    ? new BenchChunk(id, title, text, cache.Get(text))
-                    : new BenchChunk($"{id}-copy{copy}", title, $"{text} (copy {copy})", cache.Get(text)));
+                    ? new BenchChunk(id, title, text, vectorOf[text])
+                    : new BenchChunk($"{id}-copy{copy}", title, $"{text} (copy {copy})", vectorOf[text]));
             }
         }
 
