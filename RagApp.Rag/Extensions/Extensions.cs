@@ -77,8 +77,12 @@ internal static class Extensions
         // First, so that its registrations win over the TryAdd defaults below.
         builder.AddChatAnswerer();
         services.AddOptions<ExtractiveAnswerOptions>().BindConfiguration("Rag:Answers:Extractive");
+        // Through the question batcher: when the answerer embeds sentences (EmbedSentences, or passages without a
+        // retrieval similarity) the model runs on the batcher's lanes, not on the request thread.
         services.AddSingleton(provider => new ExtractiveAnswerer(
-            provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+            new BatchedEmbeddingGenerator(
+                provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+                provider.GetRequiredService<EmbeddingBatcher>()),
             provider.GetRequiredService<IOptions<ExtractiveAnswerOptions>>().Value));
         services.TryAddSingleton<IAnswerer>(provider => provider.GetRequiredService<ExtractiveAnswerer>());
     }
