@@ -77,13 +77,17 @@ internal static class Extensions
         // First, so that its registrations win over the TryAdd defaults below.
         builder.AddChatAnswerer();
         services.AddOptions<ExtractiveAnswerOptions>().BindConfiguration("Rag:Answers:Extractive");
-        // Through the question batcher: when the answerer embeds sentences (EmbedSentences, or passages without a
-        // retrieval similarity) the model runs on the batcher's lanes, not on the request thread.
-        services.AddSingleton(provider => new ExtractiveAnswerer(
-            new BatchedEmbeddingGenerator(
-                provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
-                provider.GetRequiredService<EmbeddingBatcher>()),
-            provider.GetRequiredService<IOptions<ExtractiveAnswerOptions>>().Value));
+        // Through the question batcher (AddRetrieval registers it): when the answerer embeds sentences (EmbedSentences,
+        // or passages without a retrieval similarity) the model runs on the batcher's lanes, not on the request thread.
+        // Composed without retrieval (the answerer's registration alone), the generator is called directly.
+        services.AddSingleton(provider =>
+        {
+            var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+            var batcher = provider.GetService<EmbeddingBatcher>();
+            return new ExtractiveAnswerer(
+                batcher is null ? generator : new BatchedEmbeddingGenerator(generator, batcher),
+                provider.GetRequiredService<IOptions<ExtractiveAnswerOptions>>().Value);
+        });
         services.TryAddSingleton<IAnswerer>(provider => provider.GetRequiredService<ExtractiveAnswerer>());
     }
 
