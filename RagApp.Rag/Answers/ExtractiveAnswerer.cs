@@ -25,9 +25,6 @@ internal sealed class ExtractiveAnswerer(IEmbeddingGenerator<string, Embedding<f
 
     public string Name => Answerers.Extractive;
 
-    public Task<ComposedAnswer> AnswerAsync(string question, ReadOnlyMemory<float> questionVector, IReadOnlyList<AnswerPassage> passages, CancellationToken cancellationToken) =>
-        AnswerAsync(new AnswerRequest(question, questionVector, passages), cancellationToken);
-
     public async IAsyncEnumerable<AnswerUpdate> StreamAsync(AnswerRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The answer is composed at once (no model writes it); it is streamed sentence by sentence so that a client

@@ -83,7 +83,7 @@ public sealed partial class ExtractiveAnswererTests(MiniLmFixture fixture)
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            _answerer.AnswerAsync("When was Ann Arbor founded?", ReadOnlyMemory<float>.Empty, Passages, cancellation.Token));
+            _answerer.AnswerAsync(new AnswerRequest("When was Ann Arbor founded?", ReadOnlyMemory<float>.Empty, Passages), cancellation.Token));
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed partial class ExtractiveAnswererTests(MiniLmFixture fixture)
     private async Task<ComposedAnswer> AnswerAsync(string question, IReadOnlyList<AnswerPassage> passages)
     {
         var vector = (await fixture.Generator.GenerateAsync([question], cancellationToken: TestContext.Current.CancellationToken))[0].Vector;
-        return await _answerer.AnswerAsync(question, vector, passages, TestContext.Current.CancellationToken);
+        return await _answerer.AnswerAsync(new AnswerRequest(question, vector, passages), TestContext.Current.CancellationToken);
     }
 
     [GeneratedRegex(@"\[(\d+)\]")]

@@ -93,7 +93,7 @@ internal static class ExtractiveAnswers
             var top = retriever.Search(question.Text, vector, TopPassages)
                 .Select((hit, i) => new AnswerPassage(i + 1, hit.Passage.Id, hit.Passage.Id, hit.Passage.Title, hit.Passage.Text, (float)hit.Score) { Similarity = (float)hit.Similarity })
                 .ToList();
-            var answer = await answerer.AnswerAsync(question.Text, vector, top, CancellationToken.None);
+            var answer = await answerer.AnswerAsync(new AnswerRequest(question.Text, vector, top), CancellationToken.None);
             var contains = !answer.Abstained && question.Answers.Any(gold => answer.Text.Contains(gold, StringComparison.OrdinalIgnoreCase));
             results.Add(new Result(question, answer, contains));
         }
