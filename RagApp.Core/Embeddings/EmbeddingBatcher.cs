@@ -189,30 +189,35 @@ public sealed partial class EmbeddingBatcher(
     private void RunBatch(List<PendingEmbedding> batch, CancellationToken stoppingToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var succeeded = false;
+        GeneratedEmbeddings<Embedding<float>> embeddings;
         try
         {
             // The local model completes synchronously on this thread; a remote provider's call is waited for here,
             // which is what the lane would do anyway.
-            var embeddings = generator.GenerateAsync(batch.Select(item => item.Text), cancellationToken: stoppingToken).GetAwaiter().GetResult();
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Result.TrySetResult(embeddings[i].Vector);
-            }
-
-            succeeded = true;
+            embeddings = generator.GenerateAsync(batch.Select(item => item.Text), cancellationToken: stoppingToken).GetAwaiter().GetResult();
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
+            metrics.RecordBatch(batch.Count, Stopwatch.GetElapsedTime(started), succeeded: false);
             LogBatchFailed(logger, batch.Count, exception);
             foreach (var item in batch)
             {
                 item.Result.TrySetException(exception);
             }
+
+            return;
         }
-        finally
+        catch (OperationCanceledException)
         {
-            metrics.RecordBatch(batch.Count, Stopwatch.GetElapsedTime(started), succeeded);
+            metrics.RecordBatch(batch.Count, Stopwatch.GetElapsedTime(started), succeeded: false);
+            throw;
+        }
+
+        // Recorded before the callers are released: whoever reads the metrics once its texts are embedded sees this batch.
+        metrics.RecordBatch(batch.Count, Stopwatch.GetElapsedTime(started), succeeded: true);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Result.TrySetResult(embeddings[i].Vector);
         }
     }
 
