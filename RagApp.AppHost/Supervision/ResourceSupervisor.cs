@@ -56,7 +56,7 @@ internal sealed class ResourceSupervisor(
             {
                 if (supervised.Contains(update.Resource))
                 {
-                    Observe(update, settings, stopping.Token);
+                    await ObserveAsync(update, settings, stopping.Token);
                 }
             }
         }
@@ -76,12 +76,14 @@ internal sealed class ResourceSupervisor(
         }
     }
 
-    private void Observe(ResourceEvent update, SupervisionOptions settings, CancellationToken stoppingToken)
+    private async Task ObserveAsync(ResourceEvent update, SupervisionOptions settings, CancellationToken stoppingToken)
     {
         var state = update.Snapshot.State?.Text;
+        SupervisedInstance instance;
+        string? previousState;
         lock (_gate)
         {
-            if (!_instances.TryGetValue(update.ResourceId, out var instance))
+            if (!_instances.TryGetValue(update.ResourceId, out instance!))
             {
                 instance = _instances[update.ResourceId] = new SupervisedInstance(update.Resource, update.ResourceId);
             }
@@ -93,22 +95,29 @@ internal sealed class ResourceSupervisor(
                 return;
             }
 
-            var previousState = instance.LastState;
+            previousState = instance.LastState;
             instance.LastState = state;
             if (state == KnownResourceStates.Running)
             {
                 instance.RunningSince = timeProvider.GetUtcNow();
             }
 
-            if (state is not null && !KnownResourceStates.TerminalStates.Contains(state) && instance.PendingRestart is { } pending)
+            if (!KnownResourceStates.TerminalStates.Contains(state) && instance.PendingRestart is { } pending)
             {
                 // Someone (the dashboard, a test) started it while the restart was waiting out its backoff.
                 pending.Cancel();
                 instance.PendingRestart = null;
                 Log(instance, log => log.RestartOvertaken(instance.Resource.Name));
             }
+        }
 
-            switch (InstanceExit.Classify(previousState, state))
+        // An end straight from Running is a crash unless a stop was asked for (the orchestrator can skip Stopping).
+        var lastCommand = previousState == KnownResourceStates.Running && KnownResourceStates.TerminalStates.Contains(state)
+            ? await LastLifecycleCommandAsync(instance, stoppingToken)
+            : null;
+        lock (_gate)
+        {
+            switch (InstanceExit.Classify(previousState, state, lastCommand))
             {
                 case InstanceExitKind.StoppedOnRequest:
                     Log(instance, log => log.StoppedOnRequest(instance.Resource.Name));
@@ -130,6 +139,20 @@ internal sealed class ResourceSupervisor(
                     _ = RestartAsync(instance, delay, wait, settings, stoppingToken);
                     break;
             }
+        }
+    }
+
+    private async Task<string?> LastLifecycleCommandAsync(SupervisedInstance instance, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await LifecycleCommandLog.LastAsync(resourceLogs, instance.ResourceId, stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Without the log, the state alone decides (a crash): restarting a stopped service beats leaving a crashed one down.
+            logger.CommandLogUnreadable(instance.Resource.Name, exception);
+            return null;
         }
     }
 

@@ -35,4 +35,8 @@ internal static partial class SupervisionLog
     [LoggerMessage(EventId = 9006, Level = LogLevel.Information,
         Message = "Supervision: {Resource} was started before its restart was due; the restart is dropped.")]
     public static partial void RestartOvertaken(this ILogger logger, string resource);
+
+    [LoggerMessage(EventId = 9007, Level = LogLevel.Warning,
+        Message = "Supervision: could not read {Resource}'s command log to tell a requested stop from a crash; treating its end as a crash.")]
+    public static partial void CommandLogUnreadable(this ILogger logger, string resource, Exception exception);
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using RagApp.AppHost.Commands;
+using RagApp.AppHost.Supervision;
 
 namespace RagApp.Tests.EndToEnd;
 
@@ -71,6 +73,9 @@ public sealed class CrashRestartTests(SupervisedAppFixture fixture)
             Assert.Contains("not restarting it", decision, StringComparison.Ordinal);
             Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState("rag", out var state));
             Assert.Contains(state.Snapshot.State?.Text, KnownResourceStates.TerminalStates);
+            // What the supervisor reads when the orchestrator skips Stopping: Aspire's own line for the stop command.
+            var logs = fixture.App.Services.GetRequiredService<ResourceLoggerService>();
+            Assert.Equal(KnownResourceCommands.StopCommand, await LifecycleCommandLog.LastAsync(logs, state.ResourceId, Cancellation));
         }
         finally
         {

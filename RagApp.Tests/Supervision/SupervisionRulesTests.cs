@@ -18,6 +18,33 @@ public sealed class SupervisionRulesTests
     public void Classify_TellsACrashFromARequestedStop_ByTheStateBefore(string? previous, string state, string expected) =>
         Assert.Equal(expected, InstanceExit.Classify(previous, state).ToString());
 
+    [Theory]
+    [InlineData("stop", "StoppedOnRequest")]
+    [InlineData("restart", "StoppedOnRequest")]
+    [InlineData("rebuild", "StoppedOnRequest")]
+    [InlineData("start", "Crashed")]
+    [InlineData(null, "Crashed")]
+    public void Classify_AnEndStraightFromRunning_IsARequestedStop_WhenTheLastCommandAskedForIt(string? lastCommand, string expected) =>
+        // The orchestrator's watch can skip Stopping: then the command issued last tells a stop on request from a crash.
+        Assert.Equal(expected, InstanceExit.Classify("Running", "Finished", lastCommand).ToString());
+
+    [Fact]
+    public void LastLifecycleCommand_IsTheLatestOfStartStopRestartRebuild_IgnoringOtherCommandsAndLines()
+    {
+        string[] lines =
+        [
+            "2026-12-03T09:44:11.1724508Z Executing command 'start'.",
+            "2026-12-03T09:44:12.0000000Z Supervision: rag was started before its restart was due; the restart is dropped.",
+            "2026-12-03T09:44:13.1724508Z Executing command 'stop'.",
+            "2026-12-03T09:44:14.1724508Z Executing command 'retry-failed-jobs'.",
+            "2026-12-03T09:44:15.1724508Z Successfully executed command 'stop'.",
+        ];
+
+        Assert.Equal("stop", LifecycleCommandLog.Last(lines));
+        Assert.Equal("start", LifecycleCommandLog.Last(lines[..2]));
+        Assert.Null(LifecycleCommandLog.Last(lines[1..2]));
+    }
+
     [Fact]
     public void Backoff_DoublesFromTheInitialWait_UpToTheCap()
     {
