@@ -1,3 +1,4 @@
+using RagApp.AppHost.Access;
 using RagApp.AppHost.Commands;
 using RagApp.AppHost.Infrastructure;
 using RagApp.AppHost.Models;
@@ -9,6 +10,8 @@ var plan = InfrastructurePlanner.Plan(builder);
 builder.LogInfrastructurePlan(plan);
 
 var redis = builder.AddRedisStore(plan);
+var apiKeys = builder.AddApiKeys();
+var rateLimit = builder.AddRateLimit();
 
 var rag = builder.AddProject<Projects.RagApp_Rag>("rag")
     .WithReference(redis)
@@ -33,8 +36,9 @@ builder.AddProject<Projects.RagApp_Gateway>("gateway")
     .WithReference(rag)
     .WaitFor(rag)
     .WithHttpHealthCheck("/health")
+    .WithAccess(apiKeys, rateLimit)
     .WithExternalHttpEndpoints()
     .WithRestartOnCrash()
-    .WithRetryFailedJobsCommand();
+    .WithRetryFailedJobsCommand(apiKeys);
 
 builder.Build().Run();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
+using RagApp.AppHost.Access;
 
 namespace RagApp.AppHost.Commands;
 
@@ -14,7 +15,8 @@ public static class RetryFailedJobsCommandExtensions
     /// <c>POST /api/v1/jobs/retry-failed</c> (so the gateway's rules apply: payloads past their retention are not
     /// retryable), and reports how many were queued.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithRetryFailedJobsCommand(this IResourceBuilder<ProjectResource> gateway) =>
+    /// <param name="apiKeys">The gateway's keys: the command calls the API as a client does, with the first of them.</param>
+    public static IResourceBuilder<ProjectResource> WithRetryFailedJobsCommand(this IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ParameterResource> apiKeys) =>
         gateway.WithHttpCommand(
             "/api/v1/jobs/retry-failed",
             "Retry failed jobs",
@@ -26,6 +28,7 @@ public static class RetryFailedJobsCommandExtensions
                 Description = "Queues every failed (dead-lettered) ingest job again whose payload is still kept.",
                 ConfirmationMessage = "Queue every failed ingest job again?",
                 IconName = "ArrowRepeatAll",
+                PrepareRequest = context => context.AddApiKeyAsync(apiKeys.Resource),
                 GetCommandResult = ReadResultAsync,
             });
 

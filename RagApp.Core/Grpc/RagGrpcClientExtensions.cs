@@ -15,7 +15,8 @@ public static class RagGrpcClientExtensions
     /// timeout would cut long streaming calls and it cannot replay a streamed request body. gRPC's own
     /// retry policy retries unary calls that fail as Unavailable instead.
     /// </summary>
-    public static IServiceCollection AddRagGrpcClients(this IServiceCollection services, Uri? address = null)
+    /// <param name="configureClient">More set-up of each client (the gateway adds its deadline interceptor).</param>
+    public static IServiceCollection AddRagGrpcClients(this IServiceCollection services, Uri? address = null, Action<IHttpClientBuilder>? configureClient = null)
     {
         var target = address ?? DefaultRagAddress;
         var serviceConfig = new ServiceConfig
@@ -40,9 +41,10 @@ public static class RagGrpcClientExtensions
         void Configure<TClient>() where TClient : class
         {
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; see the summary for why it is needed.
-            services.AddGrpcClient<TClient>(options => options.Address = target)
+            var client = services.AddGrpcClient<TClient>(options => options.Address = target)
                 .ConfigureChannel(channel => channel.ServiceConfig = serviceConfig)
                 .RemoveAllResilienceHandlers();
+            configureClient?.Invoke(client);
 #pragma warning restore EXTEXP0001
         }
 

@@ -20,4 +20,10 @@ public static class RedisKeys
 
     /// <summary>Conversation sessions: <c>session:{id}</c>, a list of the turns' JSON, capped and expiring (RagApp.Rag/Sessions/RedisSessionStore.cs).</summary>
     public const string SessionPrefix = "session:";
+
+    /// <summary>
+    /// The gateway's rate-limit buckets: <c>rate:{policy}:{client}</c>, a hash of tokens and the time they were counted,
+    /// expiring once full again (RagApp.Gateway/RateLimiting/RedisTokenBucket.cs).
+    /// </summary>
+    public const string RateLimitPrefix = "rate:";
 }

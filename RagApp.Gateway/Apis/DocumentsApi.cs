@@ -1,3 +1,5 @@
+using RagApp.Gateway.Access;
+using RagApp.Gateway.RateLimiting;
 using System.Globalization;
 using Grpc.Core;
 using RagApp.Core.Grpc.V1;
@@ -10,12 +12,17 @@ public static class DocumentsApi
 {
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/documents").WithTags("Documents");
+        var api = app.MapGroup("/api/v1/documents").WithTags("Documents")
+            .RequireAuthorization(ApiKeyDefaults.Policy)
+            .RequireRateLimiting(RateLimitPolicies.Api)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         // Longer ids are no document's: routing answers 404 without asking RagApp.Rag.
         var id = $"/{{id:maxlength({DocumentIds.MaxLength})}}";
 
         api.MapPost("/", UploadAsync)
             .WithName("UploadDocuments")
+            .RequireRateLimiting(RateLimitPolicies.Uploads)
             .WithSummary("Queues documents for ingestion: JSON {text, title?, document_id?, metadata?} or multipart files.")
             // No Accepts<T>() metadata: routing would then answer other content types with a bare 415
             // before UploadReader can say which field is wrong.
@@ -26,7 +33,9 @@ public static class DocumentsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            // A large file on a slow link takes longer than a request may; Kestrel's minimum data rate guards it.
+            .DisableRequestTimeout();
 
         api.MapGet("/", ListAsync)
             .WithName("ListDocuments")

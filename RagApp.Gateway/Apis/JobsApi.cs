@@ -1,3 +1,5 @@
+using RagApp.Gateway.Access;
+using RagApp.Gateway.RateLimiting;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using RagApp.Core.Queue;
@@ -12,6 +14,10 @@ public static class JobsApi
     {
         // Every job endpoint reads Redis: 503 (with Retry-After) while it cannot be reached.
         var api = app.MapGroup("/api/v1/jobs").WithTags("Jobs")
+            .RequireAuthorization(ApiKeyDefaults.Policy)
+            .RequireRateLimiting(RateLimitPolicies.Api)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         // Longer ids are no job's: routing answers 404 without asking Redis.
         var id = $"/{{id:maxlength({DocumentIds.MaxLength})}}";
@@ -39,7 +45,9 @@ public static class JobsApi
             .WithSummary("Streams the job's status changes as server-sent events until it ends.")
             // Each event ("status") carries a JobStatusResponse as its data.
             .Produces<JobStatusResponse>(StatusCodes.Status200OK, "text/event-stream")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            // Open until the job ends, which may take longer than any request should.
+            .DisableRequestTimeout();
 
         return app;
     }

@@ -1,3 +1,5 @@
+using RagApp.Gateway.Access;
+using RagApp.Gateway.RateLimiting;
 using RagApp.Core.Grpc.V1;
 using RagApp.Gateway.Queries;
 
@@ -14,6 +16,10 @@ public static class QueryApi
         // No Accepts<T>() metadata: routing would answer other content types with a bare 415 before QueryRequestReader
         // can say which field is wrong. The request body and the stream's events: see QueryOperationTransformer.
         var api = app.MapGroup("/api/v1/query").WithTags("Query")
+            .RequireAuthorization(ApiKeyDefaults.Policy)
+            .RequireRateLimiting(RateLimitPolicies.Queries)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesValidationProblem()
             // A body that arrives below Kestrel's minimum data rate (BadRequestExceptionHandler).
             .ProducesProblem(StatusCodes.Status408RequestTimeout)
@@ -24,6 +30,9 @@ public static class QueryApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout)
             .DisableAntiforgery();
+
+        // A question's whole time is Gateway:Query:Timeout, whose 504 (or a stream's error event) says so.
+        api.DisableRequestTimeout();
 
         api.MapPost("/", (HttpContext context, RagService.RagServiceClient rag, QueryHandler handler) => handler.QueryAsync(context, rag))
             .WithName(QueryOperation)

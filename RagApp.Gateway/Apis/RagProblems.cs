@@ -17,7 +17,11 @@ internal static partial class RagProblems
     {
         StatusCode.InvalidArgument => ProblemResults.Field(StatusCodes.Status400BadRequest, "The request is not valid.", field, exception.Status.Detail),
         StatusCode.NotFound => TypedResults.Problem(exception.Status.Detail, statusCode: StatusCodes.Status404NotFound),
-        StatusCode.Unavailable or StatusCode.DeadlineExceeded => new RetryAfterProblemResult(new ProblemDetails
+        StatusCode.DeadlineExceeded => TypedResults.Problem(
+            "The RAG service did not answer within the time allowed for one call (Gateway:Rag:Deadline).",
+            statusCode: StatusCodes.Status504GatewayTimeout,
+            title: "The RAG service took too long."),
+        StatusCode.Unavailable => new RetryAfterProblemResult(new ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
             Title = "The RAG service is not reachable.",
@@ -51,7 +55,7 @@ internal static partial class RagProblems
                 {
                     Status = StatusCodes.Status504GatewayTimeout,
                     Title = "The question took too long.",
-                    Detail = "The RAG service did not answer within the time allowed for a question (Gateway:Query:Timeout).",
+                    Detail = "The RAG service did not answer within the time allowed for a question (Gateway:Query:Timeout) or for one call to it (Gateway:Rag:Deadline).",
                 };
             default:
                 return new ProblemDetails { Status = StatusCodes.Status502BadGateway, Title = "The RAG service failed to answer.", Detail = "The RAG service failed while answering; retry, or report it if it persists." };

@@ -14,6 +14,14 @@ public sealed class GatewayOptions
     [Range(256, 32 * 1024)]
     public int MaxUrlLength { get; set; } = 2048;
 
+    /// <summary>
+    /// The longest the gateway works on one request, whatever it waits for; past it: 504 problem details, and the work
+    /// is cancelled. Not for uploads (a large file on a slow link takes longer; Kestrel's minimum data rate guards
+    /// those), a job's event stream, or questions, which have <c>Gateway:Query:Timeout</c>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>What <c>Retry-After</c> tells a client whose request found Redis or RagApp.Rag unreachable (answered 503).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan UnavailableRetryAfter { get; set; } = TimeSpan.FromSeconds(5);

@@ -1,15 +1,22 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using RagApp.Core.Grpc;
 using RagApp.Core.Health;
 using RagApp.Core.Queue;
 using RagApp.Core.Redis;
+using RagApp.Gateway.Access;
 using RagApp.Gateway.Apis;
 using RagApp.Gateway.Documents;
 using RagApp.Gateway.Errors;
 using RagApp.Gateway.OpenApi;
 using RagApp.Gateway.Queries;
+using RagApp.Gateway.Rag;
+using RagApp.Gateway.RateLimiting;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
 
@@ -52,7 +59,12 @@ internal static class Extensions
             redis.BacklogPolicy = BacklogPolicy.FailFast;
             redis.AbortOnConnectFail = false;
         });
-        builder.Services.AddRagGrpcClients();
+        builder.Services.AddOptions<RagCallOptions>()
+            .BindConfiguration(RagCallOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RagDeadlineInterceptor>();
+        builder.Services.AddRagGrpcClients(configureClient: client => client.AddInterceptor(services => services.GetRequiredService<RagDeadlineInterceptor>()));
 
         builder.Services.AddIngestQueue();
         builder.Services.AddOptions<UploadOptions>()
@@ -75,19 +87,103 @@ internal static class Extensions
         builder.Services.AddSingleton<QueryTelemetry>();
         builder.Services.AddSingleton<QueryHandler>();
 
+        builder.AddGatewayAccess();
+        builder.Services.AddRequestTimeouts();
+        builder.Services.AddOptions<Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutOptions>().Configure<Microsoft.Extensions.Options.IOptions<GatewayOptions>>((timeouts, gateway) =>
+            timeouts.DefaultPolicy = new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy
+            {
+                Timeout = gateway.Value.RequestTimeout,
+                TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+                WriteTimeoutResponse = context => Results.Problem(
+                    "The gateway did not finish the request within its time (Gateway:RequestTimeout).",
+                    statusCode: StatusCodes.Status504GatewayTimeout,
+                    title: "The request took too long.").ExecuteAsync(context),
+            });
+
         builder.Services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>("redis", tags: [HealthApi.DependencyTag])
             .AddCheck<GrpcServiceHealthCheck>("rag", tags: [HealthApi.DependencyTag])
             .AddCheck<IngestQueueHealthCheck>("ingest", tags: [HealthApi.DependencyTag]);
     }
 
+    /// <summary>
+    /// API keys (<see cref="ApiKeyRing"/>), the rate limiter's policies (<see cref="RateLimitPartitions"/>) and the proxies
+    /// whose <c>X-Forwarded-For</c> is believed (<see cref="ProxyOptions"/>).
+    /// </summary>
+    private static void AddGatewayAccess(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName);
+        builder.Services.AddSingleton<ApiKeyRing>();
+        builder.Services.AddAuthentication(ApiKeyDefaults.Scheme)
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, configureOptions: null);
+        builder.Services.AddAuthorization();
+        builder.Services.AddOptions<AuthorizationOptions>().Configure<ApiKeyRing>((authorization, ring) =>
+            authorization.AddPolicy(ApiKeyDefaults.Policy, policy =>
+            {
+                policy.AddAuthenticationSchemes(ApiKeyDefaults.Scheme);
+                if (ring.IsOpen)
+                {
+                    policy.RequireAssertion(_ => true);
+                }
+                else
+                {
+                    policy.RequireClaim(ApiKeyDefaults.FingerprintClaim);
+                }
+            }));
+
+        builder.Services.AddOptions<RateLimitOptions>()
+            .BindConfiguration(RateLimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RedisTokenBucket>();
+        builder.Services.AddSingleton<RateLimitTelemetry>();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = RateLimitRejection.WriteAsync;
+            foreach (var policy in new[] { RateLimitPolicies.Api, RateLimitPolicies.Queries, RateLimitPolicies.Uploads })
+            {
+                limiter.AddPolicy(policy, context => RateLimitPartitions.For(context, policy));
+            }
+        });
+
+        builder.Services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName);
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<Microsoft.Extensions.Options.IOptions<ProxyOptions>>((forwarded, proxies) =>
+        {
+            // None unless a proxy is configured: with its lists of known proxies empty, the middleware believes everyone.
+            forwarded.ForwardedHeaders = proxies.Value.TrustedProxies.Length == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only the configured proxies: the framework's default trusts loopback, which is every client of a local run.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // The obsolete list is still honoured, and holds the loopback default too.
+            forwarded.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
+            foreach (var proxy in proxies.Value.TrustedProxies)
+            {
+                forwarded.KnownIPNetworks.Add(proxy.Contains('/', StringComparison.Ordinal)
+                    ? System.Net.IPNetwork.Parse(proxy)
+                    : new System.Net.IPNetwork(IPAddress.Parse(proxy), IPAddress.Parse(proxy).AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            }
+        });
+    }
+
     /// <summary>The gateway's middleware and endpoints, in order; used by Program and by in-process test hosts alike.</summary>
     public static WebApplication UseGateway(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         // Empty-bodied error answers (routing's 404/405, binding's 400) get problem details too.
         app.UseStatusCodePages();
         app.UseMiddleware<RequestTargetLimitMiddleware>();
+        // Routing first, so that the limiter and authorization see each endpoint's policy. The limiter comes before
+        // authorization: a request with a wrong key is counted against its address, so keys cannot be guessed at speed.
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseRequestTimeouts();
 
         app.MapDefaultEndpoints();
         app.MapOpenApi();

@@ -55,6 +55,8 @@ public abstract class RagAppFixture : IAsyncLifetime
                 "RagApp:LocalVectorStore=Embedded",
                 $"RagApp:DataDirectory={_dataDirectory}",
                 $"Parameters:redis-password={RedisPassword}",
+                // The tests poll job statuses and ask many questions from one address: far past the default 100 a minute.
+                "Parameters:rate-limit-per-minute=1000000",
                 .. AppHostArguments,
             ],
             timeout.Token);

@@ -40,7 +40,8 @@ internal sealed class GatewayHost : IAsyncDisposable
         string redisConnectionString,
         Uri? ragAddress = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        Action<KestrelServerOptions>? configureKestrel = null)
+        Action<KestrelServerOptions>? configureKestrel = null,
+        Action<ILoggingBuilder>? logging = null)
     {
         // An empty content root: no appsettings.json of the gateway sneaks in.
         var contentRoot = Directory.CreateTempSubdirectory("ragapp-gateway-host-").FullName;
@@ -57,6 +58,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         }
 
         builder.Logging.ClearProviders();
+        logging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0);

@@ -64,6 +64,26 @@ public sealed class QueryFailureTests(QueryGatewayFixture fixture)
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task CallOutlivesTheRagDeadline_Answers504_WellBeforeTheQuestionsTime_WithAnswererHeldOpen()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        const string question = "Where did jazz music originate, past the call's deadline?";
+        var held = fixture.Answerer.Hold(question);
+        await using var gateway = await GatewayHost.StartAsync(fixture.Garnet.ConnectionString, fixture.Rag.Address,
+            new Dictionary<string, string?> { ["Gateway:Rag:Deadline"] = "00:00:01", ["Gateway:Query:Timeout"] = "00:05:00" });
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await gateway.Client.PostAsJsonAsync("/api/v1/query", new { question }, cancellationToken);
+        started.Stop();
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.GatewayTimeout, "/api/v1/query", cancellationToken);
+        Assert.Contains("Gateway:Rag:Deadline", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // The call's bound (1 s), not the question's (5 min), ended it; the bound here is only against a hang.
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(60), $"answered after {started.Elapsed}");
+        await held.Cancelled.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task IndexOfAnotherEmbeddingModel_Answers409NamingBothModels()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
