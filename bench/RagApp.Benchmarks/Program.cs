@@ -18,6 +18,14 @@ if (args.Length > 0 && args[0] == "query-latency")
     return;
 }
 
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- edge [seconds=10] [connections=64] [rounds=2]: cache hits through
+// the gateway (API key and rate limiter in the path) against a bare Kestrel endpoint, with wrk (apt-get install -y wrk).
+if (args.Length > 0 && args[0] == "edge")
+{
+    await EdgeThroughput.RunAsync(args[1..]);
+    return;
+}
+
 // dotnet run -c Release --project bench/RagApp.Benchmarks -- rag-memory [chunks...=10000 50000 100000]: RagApp.Rag's resident set
 // with that many chunks indexed, and bytes per chunk beyond its text.
 if (args.Length > 0 && args[0] == "rag-memory")
