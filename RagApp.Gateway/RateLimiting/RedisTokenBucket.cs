@@ -12,11 +12,13 @@ namespace RagApp.Gateway.RateLimiting;
 /// </summary>
 internal sealed class RedisTokenBucket(IConnectionMultiplexer redis, TimeProvider timeProvider)
 {
-    // KEYS[1] bucket; ARGV: capacity, tokens per millisecond, now (ms). Returns {allowed, wait ms, tokens left}.
+    // KEYS[1] bucket; ARGV: capacity, tokens per millisecond, now (ms), tokens wanted. Returns {granted, wait ms, tokens left}:
+    // as many as wanted while whole tokens are there (at least one), none and the wait for one otherwise.
     private const string TakeScript = """
         local capacity = tonumber(ARGV[1])
         local rate = tonumber(ARGV[2])
         local now = tonumber(ARGV[3])
+        local wanted = tonumber(ARGV[4])
         local state = redis.call('HMGET', KEYS[1], 't', 'ts')
         local tokens = tonumber(state[1])
         local stamp = tonumber(state[2])
@@ -28,31 +30,34 @@ internal sealed class RedisTokenBucket(IConnectionMultiplexer redis, TimeProvide
           tokens = math.min(capacity, tokens + (now - stamp) * rate)
           stamp = now
         end
-        local allowed = 0
+        local granted = 0
         local wait = 0
         if tokens >= 1 then
-          tokens = tokens - 1
-          allowed = 1
+          granted = math.min(wanted, math.floor(tokens))
+          tokens = tokens - granted
         else
           wait = math.ceil((1 - tokens) / rate)
         end
         redis.call('HSET', KEYS[1], 't', string.format('%.6f', tokens), 'ts', string.format('%d', stamp))
         redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / rate) + 1000)
-        return {allowed, wait, math.floor(tokens)}
+        return {granted, wait, math.floor(tokens)}
         """;
 
     public static RedisKey KeyOf(string policy, string client) => $"{RedisKeys.RateLimitPrefix}{policy}:{client}";
 
-    /// <summary>Takes one token from the bucket <paramref name="key"/> of <paramref name="burst"/> tokens refilled at <paramref name="permitsPerMinute"/>.</summary>
+    /// <summary>
+    /// Takes up to <paramref name="wanted"/> tokens (at least one, or none) from the bucket <paramref name="key"/> of
+    /// <paramref name="burst"/> tokens refilled at <paramref name="permitsPerMinute"/>.
+    /// </summary>
     /// <exception cref="RedisException">Redis is unreachable or refused the script; the caller decides what that means.</exception>
-    public async Task<RateLimitDecision> TakeAsync(RedisKey key, int permitsPerMinute, int burst)
+    public async Task<RateLimitDecision> TakeAsync(RedisKey key, int permitsPerMinute, int burst, int wanted = 1)
     {
         var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var perMillisecond = permitsPerMinute / 60_000.0;
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
             TakeScript,
             [key],
-            [burst, perMillisecond.ToString("R", CultureInfo.InvariantCulture), now]))!;
-        return new RateLimitDecision((long)result[0] == 1, TimeSpan.FromMilliseconds((long)result[1]), (long)result[2]);
+            [burst, perMillisecond.ToString("R", CultureInfo.InvariantCulture), now, wanted]))!;
+        return new RateLimitDecision((int)(long)result[0], TimeSpan.FromMilliseconds((long)result[1]), (long)result[2]);
     }
 }

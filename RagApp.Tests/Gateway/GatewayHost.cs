@@ -41,7 +41,8 @@ internal sealed class GatewayHost : IAsyncDisposable
         Uri? ragAddress = null,
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<KestrelServerOptions>? configureKestrel = null,
-        Action<ILoggingBuilder>? logging = null)
+        Action<ILoggingBuilder>? logging = null,
+        Action<IServiceCollection>? services = null)
     {
         // An empty content root: no appsettings.json of the gateway sneaks in.
         var contentRoot = Directory.CreateTempSubdirectory("ragapp-gateway-host-").FullName;
@@ -66,6 +67,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         });
         builder.AddServiceDefaults();
         builder.AddGatewayServices();
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseGateway();

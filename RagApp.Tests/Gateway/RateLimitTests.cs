@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -111,6 +112,33 @@ public sealed class RateLimitTests(GarnetQueueServerFixture garnet) : IClassFixt
         // Without trust the header is ignored: every request is 127.0.0.1's, whatever it claims.
         Assert.Equal(HttpStatusCode.TooManyRequests, untrustedOther.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, trustedOther.StatusCode);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task HighLimits_LeaseTokensInBatches_AndTheSumOfTwoGatewaysStillStopsAtTheBucket()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var key = $"key-{Guid.NewGuid():N}";
+        // A frozen clock: nothing refills, so exactly the bucket's 150 tokens can be spent, whichever replica leased them.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gateway:Access:ApiKeys"] = key,
+            ["Gateway:RateLimits:PermitsPerMinute"] = "60000",
+            ["Gateway:RateLimits:Burst"] = "150",
+        };
+        await using var first = await GatewayHost.StartAsync(garnet.ConnectionString, settings: settings, services: services => services.AddSingleton<TimeProvider>(clock));
+        await using var second = await GatewayHost.StartAsync(garnet.ConnectionString, settings: settings, services: services => services.AddSingleton<TimeProvider>(clock));
+
+        var allowed = 0;
+        for (var i = 0; i < 400; i++)
+        {
+            using var response = await GetJobAsync(i % 2 == 0 ? first : second, key, cancellationToken: cancellationToken);
+            allowed += response.StatusCode == HttpStatusCode.NotFound ? 1 : 0;
+        }
+
+        Assert.Equal(100, RagApp.Gateway.RateLimiting.RedisBucketRateLimiter.LeaseSize(60000, 150));
+        Assert.Equal(150, allowed);
     }
 
     /// <summary>Sends until the limiter refuses (a bucket may already be partly spent by an earlier test of the same client).</summary>
