@@ -74,6 +74,7 @@ internal static class Extensions
         builder.Services.AddSingleton<QueryRequestReader>();
         builder.Services.AddSingleton<QueryTelemetry>();
         builder.Services.AddSingleton<QueryHandler>();
+        builder.Services.AddQueryCache();
 
         builder.Services.AddHealthChecks()
             .AddCheck<RedisHealthCheck>("redis", tags: [HealthApi.DependencyTag])
@@ -96,6 +97,7 @@ internal static class Extensions
         app.MapDocumentsApi();
         app.MapJobsApi();
         app.MapQueryApi();
+        app.MapCacheApi();
         return app;
     }
 }
