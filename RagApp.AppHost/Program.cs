@@ -35,6 +35,7 @@ builder.AddProject<Projects.RagApp_Gateway>("gateway")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints()
     .WithRestartOnCrash()
-    .WithRetryFailedJobsCommand();
+    .WithRetryFailedJobsCommand()
+    .WithFlushQueryCacheCommand();
 
 builder.Build().Run();
