@@ -53,7 +53,7 @@ internal sealed partial class QueryHandler
                         break;
                 }
 
-                // Each event is awaited out, as a stream from RagApp.Rag would be.
+                // Between events the request thread is given back, as between the events of a live stream.
                 await Task.Yield();
             }
         }

@@ -31,11 +31,6 @@ internal sealed partial class RedisIndexGenerationPublisher(
     private long _published = -1;
     private volatile IConnectionMultiplexer? _connection;
 
-    /// <summary>The token last written, for the logs and tests; null until the first publication.</summary>
-    public IndexGenerationToken? Published => Volatile.Read(ref _published) is var generation and >= 0
-        ? new IndexGenerationToken(_identity.Value, generation)
-        : null;
-
     public async Task PublishAsync(long generation, CancellationToken cancellationToken)
     {
         Advance(generation);
