@@ -65,7 +65,9 @@ internal sealed partial class IndexGenerationWatcher(
             {
                 // The client subscribes again by itself after a reconnect.
                 var subscriber = connection.GetSubscriber();
-                await subscriber.SubscribeAsync(Channel, (_, message) => Announced(message));
+                // A message queue rather than a handler: announcements are taken one at a time, in the order sent.
+                var announcements = await subscriber.SubscribeAsync(Channel);
+                announcements.OnMessage(message => Announced(message.Message));
                 _subscriber = subscriber;
                 break;
             }
