@@ -54,8 +54,9 @@ internal sealed partial class QueryCache(
         {
             value = await redis.GetDatabase().StringGetAsync(key).WaitAsync(cancellationToken);
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
+            // Redis down, slow or refusing: the question is answered without the cache, never failed by it.
             telemetry.RecordBypass(stream, "redis_unavailable");
             LogUnavailable("lookup", exception.Message);
             return QueryCacheLookup.Bypassed;
@@ -162,8 +163,9 @@ internal sealed partial class QueryCache(
                 await database.KeyDeleteAsync([.. evicted.Select(entry => (RedisKey)(string?)entry)], CommandFlags.FireAndForget);
             }
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception)
         {
+            // The answer is given either way; a store that fails is only a later miss.
             LogUnavailable("store", exception.Message);
         }
     }

@@ -52,7 +52,16 @@ internal sealed partial class RedisIndexGenerationPublisher(
     {
         // Off the start-up path: connecting may take the connect timeout while Redis is down.
         await Task.Yield();
-        Advance(await store.GetGenerationAsync(stoppingToken));
+        try
+        {
+            Advance(await store.GetGenerationAsync(stoppingToken));
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The index was loaded a moment ago; should the store fail now, the next write publishes instead.
+            LogGenerationUnread(exception.Message);
+        }
+
         var connection = connect();
         connection.ConnectionRestored += (_, _) =>
         {
@@ -136,8 +145,9 @@ internal sealed partial class RedisIndexGenerationPublisher(
             LogPublished(token.Identity, token.Generation);
             return true;
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Whatever went wrong (Redis, a timeout, the identity's services), the write it follows stands.
             LogPublicationFailed(generation, exception.Message);
             return false;
         }
@@ -166,6 +176,9 @@ internal sealed partial class RedisIndexGenerationPublisher(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Index generation {Generation} published (identity {Identity})")]
     private partial void LogPublished(string identity, long generation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Index generation not read at start-up, so not published until the next write: {Reason}")]
+    private partial void LogGenerationUnread(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index generation {Generation} not published (retried in the background): {Reason}")]
     private partial void LogPublicationFailed(long generation, string reason);
