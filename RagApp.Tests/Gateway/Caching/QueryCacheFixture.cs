@@ -4,6 +4,7 @@ using RagApp.Core.Embeddings;
 using RagApp.Core.Grpc.V1;
 using RagApp.Core.Redis;
 using RagApp.Gateway.Caching;
+using RagApp.Rag.Answers;
 using RagApp.Tests.Index;
 using RagApp.Tests.Queue;
 using RagApp.Tests.Retrieval;
@@ -14,7 +15,8 @@ namespace RagApp.Tests.Gateway.Caching;
 /// <summary>
 /// The gateway with its query cache over a real RagApp.Rag (the real MiniLM model and extractive answerer) and the
 /// embedded Garnet server, which both share as production does: RagApp.Rag gets the "redis" connection string, so it
-/// publishes its index generation token and keeps sessions there. The index holds <see cref="QueryCorpus"/>; tests write
+/// publishes its index generation token and keeps sessions there. The answerer is the real one behind
+/// <see cref="ControlledAnswerer"/>, so that a test can make a question fail or leave it unfinished. The index holds <see cref="QueryCorpus"/>; tests write
 /// their own documents through the IndexService (<see cref="UpsertAsync"/>) with vectors of the service's own generator.
 /// </summary>
 public sealed class QueryCacheFixture : IAsyncLifetime
@@ -54,11 +56,16 @@ public sealed class QueryCacheFixture : IAsyncLifetime
     }
 
     /// <summary>RagApp.Rag with its query side, publishing to the given Redis.</summary>
+    /// <summary>RagApp.Rag with its query side, publishing to the given Redis; its answerer is <see cref="ControlledAnswerer"/>.</summary>
     internal static Task<IndexServiceHost> StartRagAsync(string dataDirectory, string redisConnectionString) =>
         IndexServiceHost.StartAsync(
             dataDirectory,
             new Dictionary<string, string?> { ["ConnectionStrings:redis"] = redisConnectionString },
-            withQueries: true);
+            withQueries: true,
+            configure: builder => builder.Services.AddSingleton<IAnswerer>(provider => new ControlledAnswerer(provider.GetRequiredService<ExtractiveAnswerer>())));
+
+    /// <summary>RagApp.Rag's answerer, to fail or hold the questions a test names.</summary>
+    internal ControlledAnswerer Answerer => (ControlledAnswerer)Rag.Services.GetRequiredService<IAnswerer>();
 
     /// <summary>Writes (or rewrites) a document through the IndexService, embedded "title. text" as the worker does.</summary>
     internal Task<UpsertDocumentResponse> UpsertAsync(string documentId, string title, string[] chunks) =>

@@ -7,7 +7,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using RagApp.Core.Redis;
-using StackExchange.Redis;
+using RagApp.Tests.Support;
 
 namespace RagApp.Tests.Gateway.Caching;
 
@@ -198,6 +198,63 @@ public sealed class QueryCacheTests(QueryCacheFixture fixture)
         await foreach (var key in fixture.Garnet.Redis.GetServers()[0].KeysAsync(pattern: RedisKeys.CachePrefix + "*").WithCancellation(cancellationToken))
         {
             Assert.True(await database.KeyTimeToLiveAsync(key) is { } ttl && ttl > TimeSpan.Zero, $"cache key {key} has no TTL");
+        }
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task FailedOrAbandonedAnswers_AreNeverStored()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var stored = Collect<long>("ragapp.gateway.query_cache.stored");
+        using var durations = Collect<double>("ragapp.gateway.query.duration");
+        const string failing = "What makes sourdough dough rise, when the answer fails?";
+        const string abandoned = "What makes sourdough dough rise, when nobody waits for the answer?";
+        fixture.Answerer.Fail(failing);
+        var held = fixture.Answerer.Hold(abandoned);
+
+        using (var whole = await fixture.Client.PostAsJsonAsync(Query, new { question = failing }, cancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.BadGateway, whole.StatusCode);
+        }
+
+        var failed = await StreamAsync(new { question = failing }, cancellationToken);
+        Assert.Equal("error", failed[^1].Name);
+
+        using (var client = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, Stream) { Content = JsonContent.Create(new { question = abandoned }) };
+            using var response = await fixture.Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, client.Token);
+            await foreach (var (name, _) in ReadAsync(response, client.Token))
+            {
+                if (name == "delta")
+                {
+                    break;
+                }
+            }
+
+            await client.CancelAsync();
+        }
+
+        await held.Cancelled.WaitAsync(cancellationToken);
+        await Eventually.UntilAsync(
+            () => Task.FromResult(durations.GetMeasurementSnapshot().Any(measurement => Equals(measurement.Tags["outcome"], "cancelled"))),
+            "the gateway to record the abandoned stream", TimeSpan.FromSeconds(20), cancellationToken);
+        Assert.Empty(stored.GetMeasurementSnapshot());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task CacheDisabled_RepeatedQuestionIsAnsweredByRagAppRag()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var gateway = await GatewayHost.StartAsync(
+            fixture.Garnet.ConnectionString, fixture.Rag.Address, new Dictionary<string, string?> { ["Gateway:Cache:Enabled"] = "false" });
+        await QueryCacheFixture.GatewayKnowsTokenAsync(gateway, fixture.Garnet);
+
+        foreach (var attempt in new[] { 1, 2 })
+        {
+            using var response = await gateway.Client.PostAsJsonAsync(Query, new { question = "Which gas do leaves release when they use light?" }, cancellationToken);
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement;
+            Assert.False(body.GetProperty("cached").GetBoolean(), $"attempt {attempt} was answered from the cache although it is disabled");
         }
     }
 
