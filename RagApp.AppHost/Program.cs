@@ -39,6 +39,7 @@ builder.AddProject<Projects.RagApp_Gateway>("gateway")
     .WithAccess(apiKeys, rateLimit)
     .WithExternalHttpEndpoints()
     .WithRestartOnCrash()
-    .WithRetryFailedJobsCommand(apiKeys);
+    .WithRetryFailedJobsCommand(apiKeys)
+    .WithFlushQueryCacheCommand(apiKeys);
 
 builder.Build().Run();

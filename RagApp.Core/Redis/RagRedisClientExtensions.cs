@@ -14,6 +14,12 @@ public static class RagRedisClientExtensions
     public static IHostApplicationBuilder AddRagRedisClient(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Any(service => service.ServiceType == typeof(IConnectionMultiplexer) && !service.IsKeyedService))
+        {
+            // Registered already (RagApp.Rag's sessions and its generation publication both need it): one connection.
+            return builder;
+        }
+
         builder.AddRedisClient(ConnectionName, settings =>
         {
             // Our own "redis" check reports health under a stable name; ServiceDefaults already traces Redis.

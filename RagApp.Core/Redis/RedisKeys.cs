@@ -6,8 +6,18 @@ namespace RagApp.Core.Redis;
 /// </summary>
 public static class RedisKeys
 {
-    /// <summary>Query cache entries.</summary>
+    /// <summary>
+    /// The gateway's query cache: <c>cache:answer:{hash}</c> entries and their bookkeeping (<c>cache:entries</c>,
+    /// <c>cache:sizes</c>, <c>cache:bytes</c>); every key under it has a TTL and may be deleted at any time
+    /// (RagApp.Gateway/Caching/QueryCache.cs).
+    /// </summary>
     public const string CachePrefix = "cache:";
+
+    /// <summary>
+    /// The index generation token RagApp.Rag publishes after every index write and at start-up
+    /// (<see cref="IndexGenerationToken"/>): the key holds the latest, the channel of the same name announces each.
+    /// </summary>
+    public const string IndexGeneration = "index:generation";
 
     /// <summary>The ingest job queue and its processing, delayed and dead-letter lists (layout: <see cref="Queue.IngestQueueKeys"/>).</summary>
     public const string QueuePrefix = "queue:";

@@ -86,6 +86,7 @@ internal static class Extensions
         builder.Services.AddSingleton<QueryRequestReader>();
         builder.Services.AddSingleton<QueryTelemetry>();
         builder.Services.AddSingleton<QueryHandler>();
+        builder.Services.AddQueryCache();
 
         builder.AddGatewayAccess();
         builder.Services.AddRequestTimeouts();
@@ -192,6 +193,7 @@ internal static class Extensions
         app.MapDocumentsApi();
         app.MapJobsApi();
         app.MapQueryApi();
+        app.MapCacheApi();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using RagApp.Gateway.Apis;
+using RagApp.Gateway.Caching;
 using Rpc = RagApp.Core.Grpc.V1;
 
 namespace RagApp.Gateway.Queries;
@@ -18,6 +19,7 @@ namespace RagApp.Gateway.Queries;
 internal sealed partial class QueryHandler(
     QueryRequestReader reader,
     QueryTelemetry telemetry,
+    QueryCache cache,
     IOptions<QueryOptions> options,
     TimeProvider timeProvider,
     ILogger<QueryHandler> logger)
@@ -41,12 +43,20 @@ internal sealed partial class QueryHandler(
         }
 
         Tag(activity, read.Request);
+        var lookup = await cache.LookupAsync(read.Request, stream: false, cancellationToken);
+        if (lookup.Response is { } hit)
+        {
+            return AnswerFromCache(hit, activity, started);
+        }
+
         try
         {
             var response = await rag.QueryAsync(read.Request, deadline: deadline, cancellationToken: cancellationToken);
             var latency = Finish(activity, stream: false, QueryOutcomes.Ok, started);
             activity?.SetTag("ragapp.query.sources", response.Sources.Count);
             LogAnswered(false, response.Sources.Count, response.Answerer, latency.TotalMilliseconds);
+            cache.RecordAnswered(lookup, stream: false, latency);
+            await cache.StoreAnswerAsync(lookup, response);
             return TypedResults.Ok(QueryResponse.From(response, latency));
         }
         catch (RpcException exception) when (cancellationToken.IsCancellationRequested)
@@ -83,6 +93,12 @@ internal sealed partial class QueryHandler(
         }
 
         Tag(activity, read.Request);
+        var lookup = await cache.LookupAsync(read.Request, stream: true, cancellationToken);
+        if (lookup.Events is { } events)
+        {
+            return TypedResults.ServerSentEvents(ReplayAsync(events, activity, started, cancellationToken));
+        }
+
         var call = rag.QueryStream(read.Request, deadline: deadline, cancellationToken: cancellationToken);
         context.Response.RegisterForDispose(call);
         try
@@ -109,7 +125,7 @@ internal sealed partial class QueryHandler(
             return RagProblems.ToResult(Fail(activity, stream: true, exception, started));
         }
 
-        return TypedResults.ServerSentEvents(EventsAsync(call, call.ResponseStream.Current.Sources, activity, started, cancellationToken));
+        return TypedResults.ServerSentEvents(EventsAsync(call, call.ResponseStream.Current.Sources, activity, started, lookup, cancellationToken));
     }
 
     private async IAsyncEnumerable<SseItem<object>> EventsAsync(
@@ -117,10 +133,13 @@ internal sealed partial class QueryHandler(
         Rpc.QuerySources sources,
         Activity? activity,
         long started,
+        QueryCacheLookup lookup,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Unless the stream completes or fails, it was abandoned: the client went away while it was being written.
         var outcome = QueryOutcomes.Cancelled;
+        // The events as RagApp.Rag sent them, for the cache: stored only once the stream has completed.
+        var recorded = lookup.Key is null ? null : new List<Rpc.QueryStreamEvent> { new() { Sources = sources } };
         try
         {
             activity?.SetTag("ragapp.query.sources", sources.Sources.Count);
@@ -155,12 +174,20 @@ internal sealed partial class QueryHandler(
                 switch (next.EventCase)
                 {
                     case Rpc.QueryStreamEvent.EventOneofCase.Delta:
+                        recorded?.Add(next);
                         yield return new SseItem<object>(new QueryStreamDelta(next.Delta.Text), DeltaEvent);
                         break;
                     case Rpc.QueryStreamEvent.EventOneofCase.Completed:
                         var latency = Finish(activity, stream: true, QueryOutcomes.Ok, started);
                         outcome = QueryOutcomes.Ok;
                         LogAnswered(true, sources.Sources.Count, next.Completed.Answerer, latency.TotalMilliseconds);
+                        cache.RecordAnswered(lookup, stream: true, latency);
+                        if (recorded is not null)
+                        {
+                            recorded.Add(next);
+                            await cache.StoreStreamAsync(lookup, recorded, next.Completed.IndexGeneration);
+                        }
+
                         yield return new SseItem<object>(QueryStreamCompleted.From(next.Completed, latency), CompletedEvent);
                         yield break;
                     default:

@@ -124,6 +124,8 @@ internal static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IndexTelemetry>();
         builder.Services.AddHostedService<VectorStoreInitializer>();
+        // After the initializer: its start-up publication reads the loaded index.
+        builder.AddIndexGenerationPublication();
 
         var provider = builder.Configuration.GetValue(
             $"{VectorStoreOptions.SectionName}:{nameof(VectorStoreOptions.Provider)}", VectorStoreProvider.Embedded);

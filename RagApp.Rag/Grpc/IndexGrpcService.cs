@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RagApp.Core.Grpc.V1;
 using RagApp.Rag.Index;
+using RagApp.Rag.Index.Generation;
 using RagApp.Rag.Index.Grpc;
 
 namespace RagApp.Rag.Grpc;
@@ -16,6 +17,7 @@ internal sealed partial class IndexGrpcService(
     IVectorStore store,
     IOptions<VectorStoreOptions> options,
     IndexTelemetry telemetry,
+    IIndexGenerationPublisher generations,
     TimeProvider timeProvider,
     ILogger<IndexGrpcService> logger) : IndexService.IndexServiceBase
 {
@@ -50,6 +52,8 @@ internal sealed partial class IndexGrpcService(
                 return new UpsertDocumentResponse { Generation = result.Generation, Superseded = true, CurrentVersion = result.CurrentVersion };
             }
 
+            // Before the acknowledgement: the next question after it sees the new generation (never throws).
+            await generations.PublishAsync(result.Generation, CancellationToken.None);
             telemetry.RecordUpsert(chunks.Count, elapsed);
             telemetry.Observe(await store.GetStatsAsync(cancellationToken));
             LogDocumentUpserted(document.DocumentId, chunks.Count, result.Generation, elapsed.TotalMilliseconds);
@@ -128,6 +132,11 @@ internal sealed partial class IndexGrpcService(
             chunkCount += replacements[i].Chunks.Count;
         }
 
+        if (outcomes.Count > 0)
+        {
+            await generations.PublishAsync(outcomes.Max(outcome => outcome.Generation), CancellationToken.None);
+        }
+
         telemetry.RecordUpsert(chunkCount, elapsed);
         telemetry.Observe(await store.GetStatsAsync(cancellationToken));
         LogDocumentsUpserted(request.Documents.Count, refused, chunkCount, elapsed.TotalMilliseconds);
@@ -173,6 +182,8 @@ internal sealed partial class IndexGrpcService(
 
             activity?.SetTag("ragapp.document_version", request.Version);
             var deletion = await store.DeleteDocumentAsync(request.DocumentId, request.Version, context.CancellationToken);
+            // Before the acknowledgement, as for an upsert; an unchanged generation publishes nothing.
+            await generations.PublishAsync(deletion.Generation, CancellationToken.None);
             if (deletion.Superseded)
             {
                 LogWriteSuperseded(request.DocumentId, request.Version, deletion.CurrentVersion);

@@ -1,0 +1,215 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+using RagApp.Core.Redis;
+using StackExchange.Redis;
+using Rpc = RagApp.Core.Grpc.V1;
+
+namespace RagApp.Gateway.Caching;
+
+/// <summary>
+/// Answers cached in Redis under <see cref="QueryCacheKey"/>: a whole answer as RagApp.Rag's <c>QueryResponse</c>, a
+/// stream as its events (sources, deltas, completed), both in protobuf. The key holds the index generation token the
+/// gateway knew when the question arrived (<see cref="IndexGenerationWatcher"/>), so a write to the index makes every
+/// older entry unreachable at once; nothing is ever invalidated by hand. Questions of a conversation are never cached.
+/// Redis trouble never fails a question: a lookup that fails is a bypass, a store that fails is dropped.
+/// </summary>
+internal sealed partial class QueryCache(
+    IConnectionMultiplexer redis,
+    IndexGenerationWatcher watcher,
+    QueryCacheTelemetry telemetry,
+    IOptionsMonitor<QueryCacheOptions> options,
+    TimeProvider timeProvider,
+    ILogger<QueryCache> logger)
+{
+    public const string EntriesKey = RedisKeys.CachePrefix + "entries";
+    public const string SizesKey = RedisKeys.CachePrefix + "sizes";
+    public const string BytesKey = RedisKeys.CachePrefix + "bytes";
+
+    private const int FlushBatch = 500;
+
+    public async Task<QueryCacheLookup> LookupAsync(Rpc.QueryRequest request, bool stream, CancellationToken cancellationToken)
+    {
+        if (!options.CurrentValue.Enabled)
+        {
+            telemetry.RecordBypass(stream, "disabled");
+            return QueryCacheLookup.Bypassed;
+        }
+
+        // A follow-up's answer depends on the conversation, and a hit would keep RagApp.Rag from recording the turn.
+        if (request.SessionId.Length > 0)
+        {
+            telemetry.RecordBypass(stream, "session");
+            return QueryCacheLookup.Bypassed;
+        }
+
+        if (watcher.Current is not { } token)
+        {
+            telemetry.RecordBypass(stream, "token_unknown");
+            return QueryCacheLookup.Bypassed;
+        }
+
+        var key = QueryCacheKey.For(request, stream, token);
+        byte[]? value;
+        try
+        {
+            value = await redis.GetDatabase().StringGetAsync(key).WaitAsync(cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Redis down, slow or refusing: the question is answered without the cache, never failed by it.
+            telemetry.RecordBypass(stream, "redis_unavailable");
+            LogUnavailable("lookup", exception.Message);
+            return QueryCacheLookup.Bypassed;
+        }
+
+        if (value is not null)
+        {
+            try
+            {
+                return stream
+                    ? new QueryCacheLookup(key, token) { Events = ReadEvents(value) }
+                    : new QueryCacheLookup(key, token) { Response = Rpc.QueryResponse.Parser.ParseFrom(value) };
+            }
+            catch (Exception exception) when (exception is InvalidProtocolBufferException or InvalidDataException)
+            {
+                // Written by hand or by another version: answered afresh, and the store below replaces it.
+                LogUnreadable(key, exception.Message);
+            }
+        }
+
+        telemetry.RecordMiss(stream);
+        return new QueryCacheLookup(key, token);
+    }
+
+    public void RecordHit(bool stream, TimeSpan latency) => telemetry.RecordHit(stream, latency);
+
+    /// <summary>A question answered by RagApp.Rag: its latency counts as a miss's when the cache was looked up.</summary>
+    public void RecordAnswered(QueryCacheLookup lookup, bool stream, TimeSpan latency)
+    {
+        if (lookup.Key is not null)
+        {
+            telemetry.RecordMissAnswered(stream, latency);
+        }
+    }
+
+    /// <summary>Stores a whole answer RagApp.Rag gave (only a successful one is ever passed here).</summary>
+    public Task StoreAnswerAsync(QueryCacheLookup lookup, Rpc.QueryResponse response) =>
+        StoreAsync(lookup, stream: false, response.IndexGeneration, () => response.ToByteArray());
+
+    /// <summary>Stores a stream's events, from its sources to its completion (only a complete stream is ever passed here).</summary>
+    public Task StoreStreamAsync(QueryCacheLookup lookup, IReadOnlyList<Rpc.QueryStreamEvent> events, long generation) =>
+        StoreAsync(lookup, stream: true, generation, () => WriteEvents(events));
+
+    /// <summary>Deletes every cache key (entries and bookkeeping), by SCAN in batches: never the other roles' keys.</summary>
+    public async Task<long> FlushAsync(CancellationToken cancellationToken)
+    {
+        long deleted = 0;
+        foreach (var server in redis.GetServers().Where(server => server.IsConnected && !server.IsReplica))
+        {
+            var batch = new List<RedisKey>(FlushBatch);
+            await foreach (var key in server.KeysAsync(pattern: RedisKeys.CachePrefix + "*", pageSize: FlushBatch).WithCancellation(cancellationToken))
+            {
+                batch.Add(key);
+                if (batch.Count == FlushBatch)
+                {
+                    deleted += await redis.GetDatabase().KeyDeleteAsync([.. batch]);
+                    batch.Clear();
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                deleted += await redis.GetDatabase().KeyDeleteAsync([.. batch]);
+            }
+        }
+
+        LogFlushed(deleted);
+        return deleted;
+    }
+
+    private async Task StoreAsync(QueryCacheLookup lookup, bool stream, long generation, Func<byte[]> encode)
+    {
+        watcher.Observe(generation);
+        if (lookup.Key is not { } key || lookup.Token is not { } token)
+        {
+            return;
+        }
+
+        // An answer computed before the generation the key names would be served as that generation's: never stored.
+        if (generation < token.Generation)
+        {
+            return;
+        }
+
+        var settings = options.CurrentValue;
+        var value = encode();
+        if (value.Length > settings.MaxEntryBytes)
+        {
+            LogTooLarge(value.Length, settings.MaxEntryBytes);
+            return;
+        }
+
+        try
+        {
+            var database = redis.GetDatabase();
+            var evicted = (RedisResult[]?)await database.ScriptEvaluateAsync(
+                QueryCacheScripts.Store,
+                [key, EntriesKey, SizesKey, BytesKey],
+                [value, (long)settings.TimeToLive.TotalMilliseconds, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), settings.MaxTotalBytes]);
+            telemetry.RecordStored(stream);
+            if (evicted is { Length: > 0 })
+            {
+                // Out of the bookkeeping already; until this delete runs they are still valid answers.
+                await database.KeyDeleteAsync([.. evicted.Select(entry => (RedisKey)(string?)entry)], CommandFlags.FireAndForget);
+            }
+        }
+        catch (Exception exception)
+        {
+            // The answer is given either way; a store that fails is only a later miss.
+            LogUnavailable("store", exception.Message);
+        }
+    }
+
+    private static byte[] WriteEvents(IReadOnlyList<Rpc.QueryStreamEvent> events)
+    {
+        using var buffer = new MemoryStream();
+        foreach (var streamEvent in events)
+        {
+            streamEvent.WriteDelimitedTo(buffer);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static List<Rpc.QueryStreamEvent> ReadEvents(byte[] value)
+    {
+        using var buffer = new MemoryStream(value, writable: false);
+        var events = new List<Rpc.QueryStreamEvent>();
+        while (buffer.Position < buffer.Length)
+        {
+            events.Add(Rpc.QueryStreamEvent.Parser.ParseDelimitedFrom(buffer));
+        }
+
+        // A stream replays from its sources to its completion, or not at all.
+        if (events.Count < 2
+            || events[0].EventCase != Rpc.QueryStreamEvent.EventOneofCase.Sources
+            || events[^1].EventCase != Rpc.QueryStreamEvent.EventOneofCase.Completed)
+        {
+            throw new InvalidDataException("The cached stream does not run from sources to completed.");
+        }
+
+        return events;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Query cache {Operation} skipped, Redis unavailable: {Reason}")]
+    private partial void LogUnavailable(string operation, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Query cache entry {Key} unreadable, answered afresh: {Reason}")]
+    private partial void LogUnreadable(string key, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Answer of {Bytes} bytes not cached: entries are at most {MaxBytes} bytes")]
+    private partial void LogTooLarge(int bytes, int maxBytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Query cache flushed: {Keys} keys deleted")]
+    private partial void LogFlushed(long keys);
+}

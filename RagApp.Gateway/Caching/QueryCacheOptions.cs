@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RagApp.Gateway.Caching;
+
+/// <summary>The query cache (<see cref="QueryCache"/>), from the "Gateway:Cache" configuration section.</summary>
+public sealed class QueryCacheOptions : IValidatableObject
+{
+    public const string SectionName = "Gateway:Cache";
+
+    /// <summary>False answers every question through RagApp.Rag and leaves Redis alone.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// How long an entry is kept. Entries never go stale (their key holds the index generation), so this only bounds how
+    /// long an unasked question keeps its memory.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan TimeToLive { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Largest entry stored, in bytes (the answer with its sources, or a stream's events); larger answers are not cached.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxEntryBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Bound on the bytes of all entries together; storing past it evicts the oldest entries first. It keeps the cache
+    /// from crowding the ingest queue out of the Redis they share.
+    /// </summary>
+    [Range(64 * 1024, 64L * 1024 * 1024 * 1024)]
+    public long MaxTotalBytes { get; set; } = 64L * 1024 * 1024;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxEntryBytes > MaxTotalBytes)
+        {
+            yield return new ValidationResult(
+                $"{nameof(MaxEntryBytes)} ({MaxEntryBytes}) must not exceed {nameof(MaxTotalBytes)} ({MaxTotalBytes}).",
+                [nameof(MaxEntryBytes), nameof(MaxTotalBytes)]);
+        }
+    }
+}

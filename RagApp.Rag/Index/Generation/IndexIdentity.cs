@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using RagApp.Rag.Answers;
+using RagApp.Rag.Answers.Chat;
+
+namespace RagApp.Rag.Index.Generation;
+
+/// <summary>
+/// The identity half of the published token (<see cref="Core.Redis.IndexGenerationToken"/>): a random id made when the
+/// process starts, then a hash of everything in this process that changes an answer without a document change.
+/// </summary>
+/// <remarks>
+/// The lifetime id is made at process start rather than stored with the index: generations only start again from 0
+/// when an index is created, and RagApp.Rag creates (or loads) its index only at start-up, so a new process is the only
+/// place where a reused generation can appear. The cost is a cold cache after every restart of RagApp.Rag, which is
+/// also when its configuration may have changed.
+/// </remarks>
+internal static class IndexIdentity
+{
+    /// <summary>Configuration sections whose settings shape retrieval and answers.</summary>
+    private static readonly string[] AnswerSections = ["Rag", "VectorStore"];
+
+    public static string Create(IServiceProvider services, IConfiguration configuration)
+    {
+        var lifetime = Guid.NewGuid().ToString("N");
+        var description = new StringBuilder();
+        // The answerer in use ("extractive" or "chat") and, for a chat model, both routes' deployments.
+        description.Append("answerer=").Append(services.GetService<IAnswerer>()?.Name ?? "none").Append('\n');
+        if (services.GetService<ChatDeployments>() is { } deployments)
+        {
+            description.Append("fast=").Append(deployments.Fast.Name).Append('\n');
+            description.Append("strong=").Append(deployments.Strong.Name).Append('\n');
+        }
+
+        // Every retrieval, fusion and answer option as configured (defaults live in code and change with it).
+        foreach (var section in AnswerSections)
+        {
+            foreach (var (key, value) in configuration.GetSection(section).AsEnumerable()
+                .Where(setting => setting.Value is not null)
+                .OrderBy(setting => setting.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                description.Append(key).Append('=').Append(value).Append('\n');
+            }
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(description.ToString()));
+        return $"{lifetime}.{Convert.ToHexStringLower(hash.AsSpan(0, 8))}";
+    }
+}
