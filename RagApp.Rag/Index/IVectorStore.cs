@@ -44,7 +44,7 @@ internal interface IVectorStore
 
     Task<IndexStatistics> GetStatsAsync(CancellationToken cancellationToken);
 
-    /// <summary>The current generation alone: what a query cache needs on every lookup, cheaper than full stats.</summary>
+    /// <summary>The current generation alone, cheaper than full stats: what RagApp.Rag publishes to Redis after each write for the gateway's query cache.</summary>
     Task<long> GetGenerationAsync(CancellationToken cancellationToken);
 
     /// <summary>
