@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
-using RagApp.AppHost.Access;
 
 namespace RagApp.AppHost.Commands;
 
@@ -17,33 +15,13 @@ public static class FlushQueryCacheCommandExtensions
     /// </summary>
     /// <param name="apiKeys">The gateway's keys: the command calls the API as a client does, with the first of them.</param>
     public static IResourceBuilder<ProjectResource> WithFlushQueryCacheCommand(this IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ParameterResource> apiKeys) =>
-        gateway.WithHttpCommand(
+        gateway.WithGatewayPostCommand(
+            apiKeys,
             "/api/v1/cache/flush",
             "Flush query cache",
-            endpointName: "http",
-            commandName: CommandName,
-            commandOptions: new HttpCommandOptions
-            {
-                Method = HttpMethod.Post,
-                Description = "Deletes every cached answer; questions are answered afresh by RagApp.Rag until cached again.",
-                ConfirmationMessage = "Delete every cached answer?",
-                IconName = "Delete",
-                PrepareRequest = context => context.AddApiKeyAsync(apiKeys.Resource),
-                GetCommandResult = ReadResultAsync,
-            });
-
-    private static async Task<ExecuteCommandResult> ReadResultAsync(HttpCommandResultContext context)
-    {
-        var response = context.Response;
-        if (!response.IsSuccessStatusCode)
-        {
-            return CommandResults.Failure(string.Create(CultureInfo.InvariantCulture,
-                $"The gateway answered {(int)response.StatusCode} {response.ReasonPhrase}."));
-        }
-
-        await using var body = await response.Content.ReadAsStreamAsync(context.CancellationToken);
-        using var json = await JsonDocument.ParseAsync(body, cancellationToken: context.CancellationToken);
-        var deleted = json.RootElement.GetProperty("deleted_keys").GetInt64();
-        return CommandResults.Success(string.Create(CultureInfo.InvariantCulture, $"Query cache flushed: {deleted} key(s) deleted."));
-    }
+            CommandName,
+            "Deletes every cached answer; questions are answered afresh by RagApp.Rag until cached again.",
+            "Delete every cached answer?",
+            "Delete",
+            answer => string.Create(CultureInfo.InvariantCulture, $"Query cache flushed: {answer.GetProperty("deleted_keys").GetInt64()} key(s) deleted."));
 }
