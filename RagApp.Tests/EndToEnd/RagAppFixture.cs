@@ -86,6 +86,9 @@ public abstract class RagAppFixture : IAsyncLifetime
         builder.Services.AddLogging(logging => logging
             .AddFilter("Aspire.Hosting", LogLevel.Warning)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
+            // Each resource's whole console log is in its e2e-logs file; in a failed test's output, its warnings and
+            // errors are what helps, and hundreds of start-up lines would push the failure itself out of view.
+            .AddFilter("RagApp.AppHost.Resources", LogLevel.Warning)
             .AddFilter("System.Net.Http", LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
