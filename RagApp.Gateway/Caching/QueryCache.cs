@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using RagApp.Core.Redis;
 using StackExchange.Redis;
@@ -16,6 +17,8 @@ namespace RagApp.Gateway.Caching;
 internal sealed partial class QueryCache(
     IConnectionMultiplexer redis,
     IndexGenerationWatcher watcher,
+    LocalAnswerCache local,
+    IOptions<JsonOptions> json,
     QueryCacheTelemetry telemetry,
     IOptionsMonitor<QueryCacheOptions> options,
     TimeProvider timeProvider,
@@ -27,7 +30,7 @@ internal sealed partial class QueryCache(
 
     private const int FlushBatch = 500;
 
-    public async Task<QueryCacheLookup> LookupAsync(Rpc.QueryRequest request, bool stream, CancellationToken cancellationToken)
+    public async ValueTask<QueryCacheLookup> LookupAsync(Rpc.QueryRequest request, bool stream, CancellationToken cancellationToken)
     {
         if (!options.CurrentValue.Enabled)
         {
@@ -49,10 +52,17 @@ internal sealed partial class QueryCache(
         }
 
         var key = QueryCacheKey.For(request, stream, token);
-        byte[]? value;
+        if (local.TryGet(key, out var held))
+        {
+            return stream
+                ? new QueryCacheLookup(key, token) { Events = (IReadOnlyList<Rpc.QueryStreamEvent>)held }
+                : new QueryCacheLookup(key, token) { Answer = (PreparedAnswer)held };
+        }
+
+        RedisValueWithExpiry found;
         try
         {
-            value = await redis.GetDatabase().StringGetAsync(key).WaitAsync(cancellationToken);
+            found = await redis.GetDatabase().StringGetWithExpiryAsync(key).WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -62,13 +72,20 @@ internal sealed partial class QueryCache(
             return QueryCacheLookup.Bypassed;
         }
 
-        if (value is not null)
+        if ((byte[]?)found.Value is { } value)
         {
             try
             {
-                return stream
-                    ? new QueryCacheLookup(key, token) { Events = ReadEvents(value) }
-                    : new QueryCacheLookup(key, token) { Response = Rpc.QueryResponse.Parser.ParseFrom(value) };
+                if (stream)
+                {
+                    var events = ReadEvents(value);
+                    local.Set(key, events, value.Length, found.Expiry);
+                    return new QueryCacheLookup(key, token) { Events = events };
+                }
+
+                var answer = PreparedAnswer.From(Rpc.QueryResponse.Parser.ParseFrom(value), json.Value.SerializerOptions);
+                local.Set(key, answer, answer.Size, found.Expiry);
+                return new QueryCacheLookup(key, token) { Answer = answer };
             }
             catch (Exception exception) when (exception is InvalidProtocolBufferException or InvalidDataException)
             {
@@ -123,6 +140,8 @@ internal sealed partial class QueryCache(
             }
         }
 
+        // Other gateways' own copies go within their LocalTimeToLive.
+        local.Clear();
         LogFlushed(deleted);
         return deleted;
     }

@@ -22,6 +22,7 @@ internal static class QueryCacheExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<IndexGenerationWatcher>>()));
         services.AddHostedService(provider => provider.GetRequiredService<IndexGenerationWatcher>());
+        services.AddSingleton<LocalAnswerCache>();
         services.AddSingleton<QueryCache>();
         return services;
     }

@@ -21,7 +21,8 @@ internal sealed class QueryCacheLookup
 
     public IndexGenerationToken? Token { get; }
 
-    public Rpc.QueryResponse? Response { get; init; }
+    /// <summary>A whole answer found, as the JSON the client gets.</summary>
+    public PreparedAnswer? Answer { get; init; }
 
     public IReadOnlyList<Rpc.QueryStreamEvent>? Events { get; init; }
 }

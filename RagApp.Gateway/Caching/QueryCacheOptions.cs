@@ -28,6 +28,18 @@ public sealed class QueryCacheOptions : IValidatableObject
     [Range(64 * 1024, 64L * 1024 * 1024 * 1024)]
     public long MaxTotalBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// How long a gateway keeps an answer it read from Redis in its own memory, so that a hot question costs no Redis
+    /// round trip. Zero turns the local copy off. Entries are as fresh as Redis's either way (both are keyed on the index
+    /// generation); this bounds how long a flush made through another gateway takes to reach this one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan LocalTimeToLive { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Bound on the bytes of the answers a gateway keeps in its own memory (their JSON); zero turns it off.</summary>
+    [Range(0, 16L * 1024 * 1024 * 1024)]
+    public long LocalMaxBytes { get; set; } = 32L * 1024 * 1024;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MaxEntryBytes > MaxTotalBytes)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using RagApp.Gateway.Apis;
+using RagApp.Gateway.Caching;
 using Rpc = RagApp.Core.Grpc.V1;
 
 namespace RagApp.Gateway.Queries;
@@ -9,14 +10,14 @@ namespace RagApp.Gateway.Queries;
 /// <summary>Answers from the query cache: the stored answer, or the stored stream replayed event by event.</summary>
 internal sealed partial class QueryHandler
 {
-    private Microsoft.AspNetCore.Http.HttpResults.Ok<QueryResponse> AnswerFromCache(Rpc.QueryResponse hit, Activity? activity, long started)
+    private PreparedAnswerResult AnswerFromCache(PreparedAnswer hit, Activity? activity, long started)
     {
         activity?.SetTag("ragapp.query.cached", true);
-        activity?.SetTag("ragapp.query.sources", hit.Sources.Count);
+        activity?.SetTag("ragapp.query.sources", hit.Sources);
         var latency = Finish(activity, stream: false, QueryOutcomes.Ok, started);
         cache.RecordHit(stream: false, latency);
-        LogAnsweredFromCache(false, hit.Sources.Count, latency.TotalMilliseconds);
-        return TypedResults.Ok(QueryResponse.From(hit, latency) with { Cached = true });
+        LogAnsweredFromCache(false, hit.Sources, latency.TotalMilliseconds);
+        return new PreparedAnswerResult(hit, latency);
     }
 
     /// <summary>The stored events in their order; the completion carries this answer's own latency and <c>cached</c>.</summary>

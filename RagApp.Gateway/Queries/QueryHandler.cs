@@ -44,7 +44,7 @@ internal sealed partial class QueryHandler(
 
         Tag(activity, read.Request);
         var lookup = await cache.LookupAsync(read.Request, stream: false, cancellationToken);
-        if (lookup.Response is { } hit)
+        if (lookup.Answer is { } hit)
         {
             return AnswerFromCache(hit, activity, started);
         }

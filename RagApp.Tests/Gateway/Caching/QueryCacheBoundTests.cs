@@ -113,7 +113,7 @@ public sealed class QueryCacheBoundTests : IAsyncLifetime
         Assert.False(await Database.KeyExistsAsync(lookup.Key!));
         var small = await cache.LookupAsync(Question("a question with a short answer"), stream: false, cancellationToken);
         await cache.StoreAnswerAsync(small, Answer(100));
-        Assert.NotNull((await cache.LookupAsync(Question("a question with a short answer"), stream: false, cancellationToken)).Response);
+        Assert.NotNull((await cache.LookupAsync(Question("a question with a short answer"), stream: false, cancellationToken)).Answer);
     }
 
     private IDatabase Database => _garnet.Redis.GetDatabase();
@@ -121,6 +121,9 @@ public sealed class QueryCacheBoundTests : IAsyncLifetime
     private QueryCache CreateCache() => new(
         _garnet.Redis,
         _watcher!,
+        // No local copy: what these tests look at is what Redis holds.
+        new LocalAnswerCache(Options.Create(new QueryCacheOptions { LocalTimeToLive = TimeSpan.Zero }), TimeProvider.System),
+        Options.Create(new Microsoft.AspNetCore.Http.Json.JsonOptions()),
         new QueryCacheTelemetry(_services!.GetRequiredService<IMeterFactory>()),
         _services!.GetRequiredService<IOptionsMonitor<QueryCacheOptions>>(),
         TimeProvider.System,

@@ -35,7 +35,10 @@ public sealed class QueryCacheRedisOutageTests
             await QueryCacheFixture.UpsertAsync(rag, "glacier", "Glaciers",
                 ["A glacier forms where more snow falls in winter than melts in summer, and the snow is pressed into ice."],
                 new Dictionary<string, string>());
-            await using var gateway = await GatewayHost.StartAsync(garnet.ConnectionString, rag.Address);
+            // Without the gateway's own copy of hot answers: until the client notices the connection is gone, that copy
+            // would still answer (rightly: the generation it knows is still the index's), which is not what this looks at.
+            await using var gateway = await GatewayHost.StartAsync(garnet.ConnectionString, rag.Address,
+                settings: new Dictionary<string, string?> { ["Gateway:Cache:LocalTimeToLive"] = "00:00:00" });
             await QueryCacheFixture.GatewayKnowsTokenAsync(gateway, garnet);
             var question = new { question = "How does a glacier form?" };
             await AskAsync(gateway, question, cancellationToken);
