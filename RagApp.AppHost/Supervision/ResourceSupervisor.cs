@@ -115,6 +115,12 @@ internal sealed class ResourceSupervisor(
         var lastCommand = previousState == KnownResourceStates.Running && KnownResourceStates.TerminalStates.Contains(state)
             ? await LastLifecycleCommandAsync(instance, stoppingToken)
             : null;
+        if (KnownResourceStates.TerminalStates.Contains(state))
+        {
+            // Every end, with what decides it, in the resource's log: a wrong decision can then be told from the log alone.
+            Log(instance, log => log.Ended(instance.Resource.Name, previousState ?? "(none)", state, update.Snapshot.ExitCode, lastCommand ?? "(none read)"));
+        }
+
         lock (_gate)
         {
             switch (InstanceExit.Classify(previousState, state, lastCommand))

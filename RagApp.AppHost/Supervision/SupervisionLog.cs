@@ -39,4 +39,8 @@ internal static partial class SupervisionLog
     [LoggerMessage(EventId = 9007, Level = LogLevel.Warning,
         Message = "Supervision: could not read {Resource}'s command log to tell a requested stop from a crash; treating its end as a crash.")]
     public static partial void CommandLogUnreadable(this ILogger logger, string resource, Exception exception);
+
+    [LoggerMessage(EventId = 9008, Level = LogLevel.Debug,
+        Message = "Supervision: {Resource} went from {PreviousState} to {State} (exit code {ExitCode}; last lifecycle command: {Command}).")]
+    public static partial void Ended(this ILogger logger, string resource, string? previousState, string state, int? exitCode, string? command);
 }

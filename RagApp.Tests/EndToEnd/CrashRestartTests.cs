@@ -70,12 +70,16 @@ public sealed class CrashRestartTests(SupervisedAppFixture fixture)
                     || line.Contains("Supervision: rag ended without being asked to", StringComparison.Ordinal),
                 "the supervisor's decision about the stopped rag", RagAppFixture.ResourcePatience, Cancellation, since: stoppedAt);
 
-            Assert.Contains("not restarting it", decision, StringComparison.Ordinal);
-            Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState("rag", out var state));
-            Assert.Contains(state.Snapshot.State?.Text, KnownResourceStates.TerminalStates);
-            // What the supervisor reads when the orchestrator skips Stopping: Aspire's own line for the stop command.
+            // What the AppHost logged for rag around the stop (commands, supervision), for a failure to show.
             var logs = fixture.App.Services.GetRequiredService<ResourceLoggerService>();
-            Assert.Equal(KnownResourceCommands.StopCommand, await LifecycleCommandLog.LastAsync(logs, state.ResourceId, Cancellation));
+            Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState("rag", out var state));
+            var around = await InMemoryLinesAsync(logs, state.ResourceId, stoppedAt - TimeSpan.FromSeconds(5));
+            Assert.True(decision.Contains("not restarting it", StringComparison.Ordinal), $"decision: {decision}\nrag's AppHost log:\n{around}");
+            Assert.True(KnownResourceStates.TerminalStates.Contains(state.Snapshot.State?.Text), $"rag is {state.Snapshot.State?.Text}\nrag's AppHost log:\n{around}");
+            // What the supervisor reads when the orchestrator skips Stopping: Aspire's own line for the stop command.
+            Assert.True(
+                await LifecycleCommandLog.LastAsync(logs, state.ResourceId, Cancellation) == KnownResourceCommands.StopCommand,
+                $"the last lifecycle command logged is not 'stop'\nrag's AppHost log:\n{around}");
         }
         finally
         {
@@ -98,6 +102,19 @@ public sealed class CrashRestartTests(SupervisedAppFixture fixture)
 
         Assert.True(result.Success, result.Message);
         Assert.Matches(@"^Queued \d+ failed job\(s\) again; [1-9]\d* cannot be retried\.$", result.Message);
+    }
+
+    /// <summary>The AppHost's own lines in a resource's log (commands, supervision) stamped at or after <paramref name="since"/>.</summary>
+    private static async Task<string> InMemoryLinesAsync(ResourceLoggerService logs, string resourceId, DateTimeOffset since)
+    {
+        await using var batches = logs.GetAllAsync(resourceId).GetAsyncEnumerator(Cancellation);
+        if (!await batches.MoveNextAsync())
+        {
+            return "(none)";
+        }
+
+        var stamp = since.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffff", System.Globalization.CultureInfo.InvariantCulture);
+        return string.Join("\n", batches.Current.Select(line => line.Content).Where(line => string.CompareOrdinal(line, stamp) >= 0));
     }
 
     private async Task KillAndExpectRestartAsync(string resource, string program, string documentId)
