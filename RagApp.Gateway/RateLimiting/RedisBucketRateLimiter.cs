@@ -30,6 +30,7 @@ internal sealed class RedisBucketRateLimiter(
     private int _leased;
     private long _leaseTakenAt;
     private long _lastUsed = timeProvider.GetTimestamp();
+    private Task<RefillOutcome>? _refill;
 
     /// <summary>Tokens taken from Redis at once: a tenth of a second's refill, 1 to 100, never more than the bucket holds.</summary>
     internal static int LeaseSize(int permitsPerMinute, int burst) => Math.Clamp(Math.Min(permitsPerMinute / 600, burst), 1, 100);
@@ -55,38 +56,84 @@ internal sealed class RedisBucketRateLimiter(
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(permitCount, 1);
         Volatile.Write(ref _lastUsed, timeProvider.GetTimestamp());
-        if (TrySpendLeased())
+        while (true)
         {
-            telemetry.Decided(policy, RateLimitTelemetry.Allowed);
-            return BucketLease.Granted;
-        }
-
-        try
-        {
-            var decision = await bucket.TakeAsync(key, permitsPerMinute, burst, LeaseSize(permitsPerMinute, burst));
-            telemetry.Decided(policy, decision.Allowed ? RateLimitTelemetry.Allowed : RateLimitTelemetry.Rejected);
-            if (!decision.Allowed)
+            if (TrySpendLeased())
             {
-                return BucketLease.Refused(decision.RetryAfter);
+                telemetry.Decided(policy, RateLimitTelemetry.Allowed);
+                return BucketLease.Granted;
             }
 
-            if (decision.Granted > 1)
+            Task<RefillOutcome> refill;
+            TaskCompletionSource<RefillOutcome>? mine = null;
+            lock (_gate)
+            {
+                // One refill at a time: the requests that find the lease empty meanwhile wait for it and share what it
+                // brings, instead of each taking a lease from Redis (and all but the last being thrown away).
+                if (_refill is null)
+                {
+                    mine = new TaskCompletionSource<RefillOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _refill = mine.Task;
+                }
+
+                refill = _refill;
+            }
+
+            if (mine is not null)
+            {
+                // The pool is filled and the refill cleared before anyone waiting on it resumes.
+                mine.SetResult(await RefillAsync(mine.Task));
+            }
+
+            var outcome = await refill;
+            switch (outcome.Kind)
+            {
+                case RefillKind.Refused:
+                    telemetry.Decided(policy, RateLimitTelemetry.Rejected);
+                    return BucketLease.Refused(outcome.RetryAfter);
+                case RefillKind.Unreachable:
+                    telemetry.FailedOpen(policy, outcome.Failure!);
+                    return BucketLease.Granted;
+                default:
+                    // Tokens came in: spend one if the other waiters left any, else take the next refill.
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Takes a lease from Redis into the local pool, and ends <paramref name="refill"/>'s turn.</summary>
+    private async Task<RefillOutcome> RefillAsync(Task<RefillOutcome> refill)
+    {
+        RefillOutcome outcome;
+        try
+        {
+            var decision = await bucket.TakeAsync(key, permitsPerMinute, burst, LeaseSize(permitsPerMinute, burst)).ConfigureAwait(false);
+            outcome = decision.Allowed ? new RefillOutcome(RefillKind.Granted, TimeSpan.Zero, null) : new RefillOutcome(RefillKind.Refused, decision.RetryAfter, null);
+            if (decision.Allowed)
             {
                 lock (_gate)
                 {
-                    // One is this request's; the rest wait here for the next ones (a fresher lease replaces an older one).
-                    _leased = decision.Granted - 1;
-                    _leaseTakenAt = timeProvider.GetTimestamp();
+                    var now = timeProvider.GetTimestamp();
+                    // Tokens older than the lifetime are not spent late: they go, the fresh ones stay.
+                    _leased = timeProvider.GetElapsedTime(_leaseTakenAt, now) > LeaseLifetime ? decision.Granted : _leased + decision.Granted;
+                    _leaseTakenAt = now;
                 }
             }
-
-            return BucketLease.Granted;
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            telemetry.FailedOpen(policy, exception);
-            return BucketLease.Granted;
+            outcome = new RefillOutcome(RefillKind.Unreachable, TimeSpan.Zero, exception);
         }
+
+        lock (_gate)
+        {
+            if (_refill == refill)
+            {
+                _refill = null;
+            }
+        }
+
+        return outcome;
     }
 
     private bool TrySpendLeased()
@@ -108,4 +155,13 @@ internal sealed class RedisBucketRateLimiter(
             return true;
         }
     }
+
+    private enum RefillKind
+    {
+        Granted,
+        Refused,
+        Unreachable,
+    }
+
+    private sealed record RefillOutcome(RefillKind Kind, TimeSpan RetryAfter, Exception? Failure);
 }

@@ -141,6 +141,36 @@ public sealed class RateLimitTests(GarnetQueueServerFixture garnet) : IClassFixt
         Assert.Equal(150, allowed);
     }
 
+    [Fact(Timeout = Timeout)]
+    public async Task ConcurrentRequests_ShareOneLeaseAtATime_SoNoLeasedTokenIsLost()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var key = $"key-{Guid.NewGuid():N}";
+        // Frozen: nothing refills, so every token of the bucket is spent exactly once if none is thrown away.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gateway:Access:ApiKeys"] = key,
+            ["Gateway:RateLimits:PermitsPerMinute"] = "60000",
+            ["Gateway:RateLimits:Burst"] = "700",
+        };
+        await using var gateway = await GatewayHost.StartAsync(garnet.ConnectionString, settings: settings, services: services => services.AddSingleton<TimeProvider>(clock));
+
+        var allowed = 0;
+        for (var wave = 0; wave < 900 / 60; wave++)
+        {
+            // 60 at once: most find the local lease empty together and must wait for one refill, not take one each.
+            var responses = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => GetJobAsync(gateway, key, cancellationToken: cancellationToken)));
+            allowed += responses.Count(response => response.StatusCode == HttpStatusCode.NotFound);
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+
+        Assert.Equal(700, allowed);
+    }
+
     /// <summary>Sends until the limiter refuses (a bucket may already be partly spent by an earlier test of the same client).</summary>
     private static async Task SpendAsync(Func<Task<HttpResponseMessage>> send)
     {
