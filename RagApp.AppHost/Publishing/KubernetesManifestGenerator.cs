@@ -35,6 +35,9 @@ public sealed class KubernetesManifestGenerator(
 
     private readonly ClusterPorts _ports = new(model.Resources);
 
+    /// <summary>The Redis address KEDA's scaler uses in a namespace; null while no service scales on the queue.</summary>
+    private Func<string, string>? _scalerAddress;
+
     public async Task<KubernetesManifestSet> GenerateAsync(CancellationToken cancellationToken)
     {
         RejectLocalStandIns();
@@ -91,7 +94,7 @@ public sealed class KubernetesManifestGenerator(
         var secrets = parameters.Where(parameter => parameter.Secret).OrderBy(parameter => parameter.Name, StringComparer.Ordinal).ToList();
         files.Add(new("base/secrets.yaml", secrets.Select(Secret).Cast<object>().ToList()));
         files.Add(new("base/configmap.yaml", [await ConfigMapAsync(parameters.Where(parameter => !parameter.Secret), cancellationToken)]));
-        files.AddRange(KustomizeFiles.Create(files, secrets, options));
+        files.AddRange(KustomizeFiles.Create(files, secrets, options, _scalerAddress));
         return new(files);
     }
 
@@ -505,9 +508,9 @@ public sealed class KubernetesManifestGenerator(
     {
         var redis = model.Resources.OfType<RedisResource>().SingleOrDefault()
             ?? throw new KubernetesPublishException($"{name} scales on the Redis queue, but the model has no Redis container.");
-        var endpoint = ClusterPorts.Served(redis).First();
-        var address = string.Create(CultureInfo.InvariantCulture,
-            $"{redis.Name}.{options.Namespace}.svc.cluster.local:{_ports.PortOf(redis, endpoint.Name)}");
+        var port = _ports.PortOf(redis, ClusterPorts.Served(redis).First().Name);
+        _scalerAddress = ns => string.Create(CultureInfo.InvariantCulture, $"{redis.Name}.{ns}.svc.cluster.local:{port}");
+        var address = _scalerAddress(options.Namespace);
         var authentication = $"{name}-redis";
         var triggerAuthentication = new KedaObject
         {

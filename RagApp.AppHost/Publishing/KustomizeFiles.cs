@@ -1,4 +1,3 @@
-using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 
 namespace RagApp.AppHost.Publishing;
@@ -15,7 +14,8 @@ public static class KustomizeFiles
     public const string ProductionDirectory = "overlays/production";
 
     public static IEnumerable<KubernetesManifestFile> Create(
-        IReadOnlyList<KubernetesManifestFile> baseFiles, IReadOnlyList<ParameterResource> secrets, KubernetesPublishOptions options)
+        IReadOnlyList<KubernetesManifestFile> baseFiles, IReadOnlyList<ParameterResource> secrets, KubernetesPublishOptions options,
+        Func<string, string>? scalerAddress)
     {
         var resources = baseFiles.Select(file => file.RelativePath[(BaseDirectory.Length + 1)..]).Order(StringComparer.Ordinal).ToList();
         yield return new("kustomization.yaml", [], Lines(
@@ -42,7 +42,7 @@ public static class KustomizeFiles
             "resources:",
             "  - namespace.yaml",
             "  - ../../base",
-            .. KedaAddressPatch(staging)
+            .. KedaAddressPatch(scalerAddress, staging, withHeader: true)
 ]));
         yield return new($"{StagingDirectory}/namespace.yaml", [], Namespace(staging));
 
@@ -66,7 +66,7 @@ public static class KustomizeFiles
             "      - op: replace",
             "        path: /spec/minReplicas",
             "        value: 3",
-            .. KedaAddressPatch(options.Namespace).Skip(1),
+            .. KedaAddressPatch(scalerAddress, options.Namespace, withHeader: false),
             "# The real secret values: one file per Secret under secrets/ (written once with placeholders; never commit them).",
             "secretGenerator:",
             .. secrets.SelectMany(secret => new[]
@@ -88,17 +88,26 @@ public static class KustomizeFiles
     }
 
     /// <summary>KEDA's operator resolves the scaler's Redis address from its own namespace, so it names the overlay's.</summary>
-    private static IEnumerable<string> KedaAddressPatch(string ns) =>
-    [
-        "patches:",
-        "  - target:",
-        "      group: keda.sh",
-        "      kind: ScaledObject",
-        "    patch: |-",
-        "      - op: replace",
-        "        path: /spec/triggers/0/metadata/address",
-        string.Create(CultureInfo.InvariantCulture, $"        value: redis.{ns}.svc.cluster.local:6379"),
-    ];
+    private static IEnumerable<string> KedaAddressPatch(Func<string, string>? scalerAddress, string ns, bool withHeader)
+    {
+        if (scalerAddress is null)
+        {
+            yield break;
+        }
+
+        if (withHeader)
+        {
+            yield return "patches:";
+        }
+
+        yield return "  - target:";
+        yield return "      group: keda.sh";
+        yield return "      kind: ScaledObject";
+        yield return "    patch: |-";
+        yield return "      - op: replace";
+        yield return "        path: /spec/triggers/0/metadata/address";
+        yield return $"        value: {scalerAddress(ns)}";
+    }
 
     private static string Namespace(string name) => Lines(["apiVersion: v1", "kind: Namespace", "metadata:", $"  name: {name}"]);
 

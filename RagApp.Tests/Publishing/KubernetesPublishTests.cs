@@ -210,7 +210,7 @@ public sealed class KubernetesPublishTests(PublishedManifests published) : IClas
     public async Task Kustomize_BuildsTheBaseAndEachOverlay(string directory)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        if (!File.Exists("/usr/bin/kubectl") && !File.Exists("/usr/local/bin/kubectl"))
+        if (RagApp.AppHost.Infrastructure.ExecutableLocator.Find("kubectl") is null)
         {
             Assert.Skip("kubectl is not installed; `kubectl kustomize` cannot be checked here.");
         }
