@@ -70,7 +70,7 @@ public sealed class KubernetesPublishTests(PublishedManifests published) : IClas
 
         var service = Assert.Single(published.All<V1Service>(), service => service.Metadata.Name == name);
         Assert.Equal(container.Ports.Select(port => port.ContainerPort).Order(), service.Spec.Ports.Select(port => port.Port).Order());
-        Assert.Equal(1, Assert.Single(published.All<V1PodDisruptionBudget>(), budget => budget.Metadata.Name == name).Spec.MinAvailable.Value is "1" ? 1 : 0);
+        Assert.Equal("1", Assert.Single(published.All<V1PodDisruptionBudget>(), budget => budget.Metadata.Name == name).Spec.MinAvailable.Value);
     }
 
     [Fact(Timeout = Timeout)]
