@@ -39,7 +39,7 @@ public static class KubernetesPublishingExtensions
                 await KubernetesManifestWriter.WriteAsync(set, output, context.CancellationToken);
                 Log.ManifestsWritten(context.Logger, set.Files.Count, output);
             }
-            catch (Exception exception) when (exception is KubernetesPublishException or IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 Log.ManifestsFailed(context.Logger, exception.Message);
                 // A failing step alone does not change the process's exit code; deployment scripts must see the failure.

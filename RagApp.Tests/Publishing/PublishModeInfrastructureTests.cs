@@ -45,6 +45,23 @@ public sealed class PublishModeInfrastructureTests
     }
 
     [Fact(Timeout = Timeout)]
+    public void Planner_InPublishMode_WithStandInsForced_ChoosesContainers()
+    {
+        _ = TestContext.Current.CancellationToken;
+        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+        {
+            Args = ["--operation", "publish", .. ForcedLocal.Select(setting => $"{setting.Key.Replace("__", ":", StringComparison.Ordinal)}={setting.Value}")],
+        });
+        Assert.True(builder.ExecutionContext.IsPublishMode);
+        Assert.Equal("Local", builder.Configuration["RagApp:InfrastructureMode"]);
+
+        var plan = RagApp.AppHost.Infrastructure.InfrastructurePlanner.Plan(builder);
+
+        Assert.Equal(RagApp.AppHost.Infrastructure.RedisProvider.Container, plan.Redis);
+        Assert.Equal(RagApp.AppHost.Infrastructure.VectorStoreProvider.QdrantContainer, plan.VectorStore);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Generator_ModelWithEmbeddedGarnet_IsRefused()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
