@@ -2,6 +2,7 @@ using RagApp.AppHost.Access;
 using RagApp.AppHost.Commands;
 using RagApp.AppHost.Infrastructure;
 using RagApp.AppHost.Models;
+using RagApp.AppHost.Publishing;
 using RagApp.AppHost.Supervision;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -41,5 +42,7 @@ builder.AddProject<Projects.RagApp_Gateway>("gateway")
     .WithRestartOnCrash()
     .WithRetryFailedJobsCommand(apiKeys)
     .WithFlushQueryCacheCommand(apiKeys);
+
+builder.AddKubernetesPublishing();
 
 builder.Build().Run();
