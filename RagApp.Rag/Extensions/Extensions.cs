@@ -8,6 +8,7 @@ using RagApp.Rag.Answers;
 using RagApp.Rag.Index;
 using RagApp.Rag.Index.Embedded;
 using RagApp.Rag.Index.Qdrant;
+using RagApp.Rag.Index.Qdrant.Coordination;
 using RagApp.Rag.Retrieval;
 using RagApp.Rag.Sessions;
 using StackExchange.Redis;
@@ -137,6 +138,24 @@ internal static class Extensions
                 var options = services.GetRequiredService<IOptions<VectorStoreOptions>>().Value.Qdrant;
                 return new QdrantClient(settings.Endpoint, settings.ApiKey, options.RequestTimeout, services.GetRequiredService<ILoggerFactory>());
             });
+            if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(RagRedisClientExtensions.ConnectionName)))
+            {
+                // One replica only: without a shared Redis, another replica would count generations on its own.
+                builder.Services.AddSingleton<IQdrantWriteCoordinator, InProcessQdrantWriteCoordinator>();
+            }
+            else
+            {
+                builder.AddRagRedisClient();
+                builder.Services.AddSingleton<IQdrantWriteCoordinator>(services =>
+                {
+                    var options = services.GetRequiredService<IOptions<VectorStoreOptions>>().Value.Qdrant;
+                    // The lock is held for at most two Qdrant requests, each bounded by the request timeout.
+                    return new RedisQdrantWriteCoordinator(
+                        services.GetRequiredService<IConnectionMultiplexer>, options.CollectionName, options.RequestTimeout * 2,
+                        services.GetRequiredService<TimeProvider>());
+                });
+            }
+
             builder.Services.AddSingleton<QdrantVectorStore>();
             builder.Services.AddSingleton<IVectorStore>(services => services.GetRequiredService<QdrantVectorStore>());
         }

@@ -7,6 +7,7 @@ using RagApp.Core.Documents;
 using RagApp.Rag.Index;
 using RagApp.Rag.Index.Keywords;
 using RagApp.Rag.Index.Qdrant;
+using RagApp.Rag.Index.Qdrant.Coordination;
 using RagApp.Rag.Index.Search;
 
 namespace RagApp.Tests.Index;
@@ -26,11 +27,13 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
     private readonly QdrantClient _client;
     private readonly QdrantVectorStore _store;
     private readonly Random _random = new(3);
+    private readonly InProcessQdrantWriteCoordinator _coordinator = new();
 
     public QdrantVectorStoreFakeTests()
     {
         _client = new QdrantClient(new QdrantGrpcClient(_server), TimeSpan.FromSeconds(5), NullLoggerFactory.Instance);
-        _store = new QdrantVectorStore(_client, Options.Create(new VectorStoreOptions { Provider = VectorStoreProvider.Qdrant }), NullLogger<QdrantVectorStore>.Instance);
+        _store = new QdrantVectorStore(
+            _client, _coordinator, Options.Create(new VectorStoreOptions { Provider = VectorStoreProvider.Qdrant }), NullLogger<QdrantVectorStore>.Instance);
     }
 
     private static CancellationToken CancellationToken => TestContext.Current.CancellationToken;
@@ -39,6 +42,7 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
     {
         _store.Dispose();
         _client.Dispose();
+        _coordinator.Dispose();
     }
 
     [Fact]
@@ -71,7 +75,9 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         Assert.Equal([256, 256, 88], upserts.Select(upsert => upsert.Points.Count));
         Assert.All(upserts, upsert => Assert.True(upsert.Wait));
         var point = upserts[0].Points[7];
-        Assert.Equal(ChunkIds.Create("big", 7), point.Id.Uuid);
+        // Each write has points of its own (the id is the chunk id and the generation hashed); the chunk id is in the payload.
+        Assert.Equal(QdrantPointIds.ForChunk(ChunkIds.Create("big", 7), 1).ToString(), point.Id.Uuid);
+        Assert.Equal(ChunkIds.Create("big", 7), point.Payload["chunk_id"].StringValue);
         Assert.Equal(32, point.Vectors.Vectors_.Vectors["dense"].Dense.Data.Count);
         Assert.Equal("big", point.Payload["document_id"].StringValue);
         Assert.Equal(1, point.Payload["generation"].IntegerValue);
@@ -297,6 +303,8 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
             ["chunk_id"] = ChunkIds.Create(documentId, ordinal),
             ["ordinal"] = ordinal,
             ["text"] = $"text {ordinal}",
+            // Every document in these tests is written once, by the first write.
+            ["generation"] = 1,
         },
     };
 }
