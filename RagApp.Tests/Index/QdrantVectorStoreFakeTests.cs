@@ -241,6 +241,22 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         Assert.All(hits, hit => Assert.Equal("T doc", hit.Document.Title));
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task Fake_Search_ShowsOnlyTheChunksOfTheWriteTheRegistryNames_NeverTwoVersionsMixed()
+    {
+        await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "old a", "old b"), TestContext.Current.CancellationToken);
+        await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "new a"), TestContext.Current.CancellationToken);
+        // As a search may find them while a replace is under way, or after an overtaken write died mid-way: chunks of
+        // generation 1 and of a write 3 no registry entry names, next to the registry's generation 2.
+        _server.FusedHits.AddRange([Hit("doc", 1, 0.9f, generation: 1), Hit("doc", 0, 0.8f, generation: 2), Hit("doc", 0, 0.7f, generation: 3)]);
+
+        var hits = await _store.SearchAsync(
+            Enumerable.Repeat(0.5f, 32).ToArray(), "wing", 5, null, new SearchOptions { Fusion = FusionMethod.ReciprocalRank }, TestContext.Current.CancellationToken);
+
+        Assert.Equal([0.8], hits.Select(hit => Math.Round(hit.Score, 6)));
+        Assert.Equal(["new a"], (await _store.GetChunksAsync("doc", false, TestContext.Current.CancellationToken))!.Select(chunk => chunk.Text));
+    }
+
     [Theory]
     [InlineData("Endpoint=http://qdrant:6334;Key=secret", "http://qdrant:6334/", "secret")]
     [InlineData("Endpoint=https://q.example:6334", "https://q.example:6334/", null)]
@@ -290,6 +306,13 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
     {
         var hit = Hit(documentId, ordinal, score);
         hit.Vectors = new VectorsOutput { Vectors = new NamedVectorsOutput { Vectors = { ["dense"] = new VectorOutput { Dense = new DenseVector { Data = { vector } } } } } };
+        return hit;
+    }
+
+    private static ScoredPoint Hit(string documentId, int ordinal, float score, long generation)
+    {
+        var hit = Hit(documentId, ordinal, score);
+        hit.Payload["generation"] = generation;
         return hit;
     }
 
