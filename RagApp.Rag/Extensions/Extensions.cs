@@ -7,6 +7,7 @@ using RagApp.Core.Redis;
 using RagApp.Rag.Answers;
 using RagApp.Rag.Index;
 using RagApp.Rag.Index.Embedded;
+using RagApp.Rag.Index.Generation;
 using RagApp.Rag.Index.Qdrant;
 using RagApp.Rag.Index.Qdrant.Coordination;
 using RagApp.Rag.Retrieval;
@@ -125,8 +126,6 @@ internal static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IndexTelemetry>();
         builder.Services.AddHostedService<VectorStoreInitializer>();
-        // After the initializer: its start-up publication reads the loaded index.
-        builder.AddIndexGenerationPublication();
 
         var provider = builder.Configuration.GetValue(
             $"{VectorStoreOptions.SectionName}:{nameof(VectorStoreOptions.Provider)}", VectorStoreProvider.Embedded);
@@ -146,7 +145,7 @@ internal static class Extensions
             else
             {
                 builder.AddRagRedisClient();
-                builder.Services.AddSingleton<IQdrantWriteCoordinator>(services =>
+                builder.Services.AddSingleton<RedisQdrantWriteCoordinator>(services =>
                 {
                     var options = services.GetRequiredService<IOptions<VectorStoreOptions>>().Value.Qdrant;
                     // The lock is held for at most two Qdrant requests, each bounded by the request timeout.
@@ -154,6 +153,9 @@ internal static class Extensions
                         services.GetRequiredService<IConnectionMultiplexer>, options.CollectionName, options.RequestTimeout * 2,
                         services.GetRequiredService<TimeProvider>());
                 });
+                builder.Services.AddSingleton<IQdrantWriteCoordinator>(services => services.GetRequiredService<RedisQdrantWriteCoordinator>());
+                // Generations count on in Redis across replicas and restarts: one lifetime for all of them.
+                builder.Services.AddSingleton<IIndexLifetime>(services => services.GetRequiredService<RedisQdrantWriteCoordinator>());
             }
 
             builder.Services.AddSingleton<QdrantVectorStore>();
@@ -165,5 +167,8 @@ internal static class Extensions
             builder.Services.AddSingleton<IVectorStore>(services => services.GetRequiredService<EmbeddedVectorStore>());
             builder.Services.AddHostedService<EmbeddedSnapshotService>();
         }
+
+        // After the initializer (its start-up publication reads the loaded index) and the store's index lifetime.
+        builder.AddIndexGenerationPublication();
     }
 }

@@ -1,12 +1,17 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Qdrant.Client;
 using Qdrant.Client.Grpc;
 using RagApp.Core.Documents;
+using RagApp.Core.Redis;
 using RagApp.Garnet;
 using RagApp.Rag.Index;
+using RagApp.Rag.Index.Generation;
 using RagApp.Rag.Index.Qdrant;
 using RagApp.Rag.Index.Qdrant.Coordination;
+using RagApp.Tests.Support;
 using StackExchange.Redis;
 
 namespace RagApp.Tests.Index;
@@ -112,6 +117,34 @@ public sealed class QdrantReplicaWriteTests : IDisposable
         Assert.True((await replicaA.Store.DeleteDocumentAsync("doc", 3, cancellationToken)).Superseded);
     }
 
+    [Fact(Timeout = Timeout)]
+    public async Task TwoReplicas_PublishUnderOneIdentity_SoALatePublicationOfAnOlderGenerationNeverReplacesANewerOne_WithFakeQdrant()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var garnet = StartGarnet();
+        await using var replicaA = await Replica.StartAsync(_server, ConnectionString);
+        await using var replicaB = await Replica.StartAsync(_server, ConnectionString);
+        await replicaA.Store.ReplaceDocumentAsync(Document("doc"), ChunksOf("doc", ["one"]), cancellationToken);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(ConnectionString);
+        using var publisherA = replicaA.Publisher();
+        using var publisherB = replicaB.Publisher();
+        await publisherA.StartAsync(cancellationToken);
+        await publisherB.StartAsync(cancellationToken);
+        // Both publish the generation the shared counter holds at start-up.
+        var atStart = await Eventually.GetAsync(() => ReadTokenAsync(redis), "the start-up publication", TimeSpan.FromSeconds(30), cancellationToken);
+
+        await publisherA.PublishAsync(100, cancellationToken);
+        // Replica B's write of 99 finished before A's of 100, but its publication comes last (a retry, a slow network).
+        await publisherB.PublishAsync(99, cancellationToken);
+
+        Assert.Equal(new IndexGenerationToken(atStart.Identity, 100), await ReadTokenAsync(redis));
+        await publisherA.StopAsync(cancellationToken);
+        await publisherB.StopAsync(cancellationToken);
+    }
+
+    private static async Task<IndexGenerationToken?> ReadTokenAsync(ConnectionMultiplexer redis) =>
+        IndexGenerationToken.TryParse(await redis.GetDatabase().StringGetAsync(RedisKeys.IndexGeneration), out var token) ? token : null;
+
     private async Task<(string, long, string[])> WriteAsync(QdrantVectorStore store, string document, string[] texts, CancellationToken cancellationToken)
     {
         var result = await store.ReplaceDocumentAsync(Document(document), ChunksOf(document, texts), cancellationToken);
@@ -147,9 +180,20 @@ public sealed class QdrantReplicaWriteTests : IDisposable
     });
 
     /// <summary>One RagApp.Rag replica's view: its own Qdrant client, Redis connection, coordinator and store.</summary>
-    private sealed class Replica(QdrantClient client, ConnectionMultiplexer redis, QdrantVectorStore store) : IAsyncDisposable
+    private sealed class Replica(QdrantClient client, ConnectionMultiplexer redis, RedisQdrantWriteCoordinator coordinator, QdrantVectorStore store) : IAsyncDisposable
     {
         public QdrantVectorStore Store => store;
+
+        /// <summary>The replica's generation publisher, with the identity RagApp.Rag's wiring gives it (default configuration).</summary>
+        public RedisIndexGenerationPublisher Publisher()
+        {
+            var services = new ServiceCollection().BuildServiceProvider();
+            var configuration = new ConfigurationBuilder().Build();
+            return new RedisIndexGenerationPublisher(
+                () => redis, store,
+                async cancellationToken => IndexIdentity.Create(services, configuration, await coordinator.GetAsync(cancellationToken)),
+                TimeProvider.System, NullLogger<RedisIndexGenerationPublisher>.Instance);
+        }
 
         public static async Task<Replica> StartAsync(FakeQdrantServer server, string connectionString)
         {
@@ -158,7 +202,7 @@ public sealed class QdrantReplicaWriteTests : IDisposable
             var coordinator = new RedisQdrantWriteCoordinator(() => redis, Chunks, TimeSpan.FromSeconds(10), TimeProvider.System);
             var store = new QdrantVectorStore(
                 client, coordinator, Options.Create(new VectorStoreOptions { Provider = VectorStoreProvider.Qdrant }), NullLogger<QdrantVectorStore>.Instance);
-            return new Replica(client, redis, store);
+            return new Replica(client, redis, coordinator, store);
         }
 
         public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using RagApp.Rag.Index.Generation;
 using StackExchange.Redis;
 
 namespace RagApp.Rag.Index.Qdrant.Coordination;
@@ -8,13 +9,15 @@ namespace RagApp.Rag.Index.Qdrant.Coordination;
 /// <c>index:{collection}:generation</c> the counter, <c>index:{collection}:document:{id}</c> a hash of the document's
 /// held version and latest write's generation (kept after a delete, as the tombstone), and
 /// <c>index:{collection}:lock:{id}</c> the document's registry lock, which expires by itself after
-/// <see cref="LockLease"/> should its holder die.
+/// <see cref="LockLease"/> should its holder die; <c>index:{collection}:lifetime</c> the index's lifetime id, which every
+/// replica publishes its generations under (a Redis that lost its data loses it too, and a new one is made: the
+/// counter may then restart lower, from the registry's record).
 /// </summary>
 internal sealed class RedisQdrantWriteCoordinator(
     Func<IConnectionMultiplexer> connect,
     string collection,
     TimeSpan lockLease,
-    TimeProvider timeProvider) : IQdrantWriteCoordinator
+    TimeProvider timeProvider) : IQdrantWriteCoordinator, IIndexLifetime
 {
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan LastPoll = TimeSpan.FromMilliseconds(100);
@@ -22,6 +25,14 @@ internal sealed class RedisQdrantWriteCoordinator(
     private readonly RedisKey _counter = $"index:{{{collection}}}:generation";
 
     public TimeSpan LockLease => lockLease;
+
+    /// <summary>The first replica to ask makes it; every other one reads the same.</summary>
+    public async Task<string> GetAsync(CancellationToken cancellationToken)
+    {
+        RedisKey key = $"index:{{{collection}}}:lifetime";
+        await Database.StringSetAsync(key, Guid.NewGuid().ToString("N"), when: When.NotExists).WaitAsync(cancellationToken);
+        return (await Database.StringGetAsync(key).WaitAsync(cancellationToken)).ToString();
+    }
 
     public async Task<QdrantWriteClaim> ClaimAsync(string documentId, long incomingVersion, long storedVersion, long generationFloor, CancellationToken cancellationToken)
     {
