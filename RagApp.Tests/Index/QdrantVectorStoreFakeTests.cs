@@ -58,6 +58,7 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         Assert.True(created.ContainsKey(Registry));
         var indexes = _server.Requests<CreateFieldIndexCollection>("/qdrant.Points/CreateFieldIndex").ToList();
         Assert.Contains(indexes, index => index.CollectionName == Chunks && index.FieldName == "document_id" && index.FieldType == FieldType.Keyword);
+        Assert.Contains(indexes, index => index.CollectionName == Chunks && index.FieldName == "generation" && index.FieldType == FieldType.Integer);
 
         await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "heat flow"), CancellationToken);
         Assert.Equal(2, _server.Requests<CreateCollection>("/qdrant.Collections/Create").Count());

@@ -586,6 +586,8 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         if (await EnsureCollectionAsync(ChunkCollection, null, (dense, sparse), cancellationToken))
         {
             await _client.CreatePayloadIndexAsync(ChunkCollection, QdrantFields.DocumentId, PayloadSchemaType.Keyword, cancellationToken: cancellationToken);
+            // Every replace deletes by a range on it (a document's chunks older than the write).
+            await _client.CreatePayloadIndexAsync(ChunkCollection, QdrantFields.Generation, PayloadSchemaType.Integer, cancellationToken: cancellationToken);
         }
         else
         {
