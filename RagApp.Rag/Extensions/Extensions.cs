@@ -7,7 +7,9 @@ using RagApp.Core.Redis;
 using RagApp.Rag.Answers;
 using RagApp.Rag.Index;
 using RagApp.Rag.Index.Embedded;
+using RagApp.Rag.Index.Generation;
 using RagApp.Rag.Index.Qdrant;
+using RagApp.Rag.Index.Qdrant.Coordination;
 using RagApp.Rag.Retrieval;
 using RagApp.Rag.Sessions;
 using StackExchange.Redis;
@@ -124,8 +126,6 @@ internal static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IndexTelemetry>();
         builder.Services.AddHostedService<VectorStoreInitializer>();
-        // After the initializer: its start-up publication reads the loaded index.
-        builder.AddIndexGenerationPublication();
 
         var provider = builder.Configuration.GetValue(
             $"{VectorStoreOptions.SectionName}:{nameof(VectorStoreOptions.Provider)}", VectorStoreProvider.Embedded);
@@ -137,6 +137,27 @@ internal static class Extensions
                 var options = services.GetRequiredService<IOptions<VectorStoreOptions>>().Value.Qdrant;
                 return new QdrantClient(settings.Endpoint, settings.ApiKey, options.RequestTimeout, services.GetRequiredService<ILoggerFactory>());
             });
+            if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(RagRedisClientExtensions.ConnectionName)))
+            {
+                // One replica only: without a shared Redis, another replica would count generations on its own.
+                builder.Services.AddSingleton<IQdrantWriteCoordinator, InProcessQdrantWriteCoordinator>();
+            }
+            else
+            {
+                builder.AddRagRedisClient();
+                builder.Services.AddSingleton<RedisQdrantWriteCoordinator>(services =>
+                {
+                    var options = services.GetRequiredService<IOptions<VectorStoreOptions>>().Value.Qdrant;
+                    // The lock is held for at most two Qdrant requests, each bounded by the request timeout.
+                    return new RedisQdrantWriteCoordinator(
+                        services.GetRequiredService<IConnectionMultiplexer>, options.CollectionName, options.RequestTimeout * 2,
+                        services.GetRequiredService<TimeProvider>());
+                });
+                builder.Services.AddSingleton<IQdrantWriteCoordinator>(services => services.GetRequiredService<RedisQdrantWriteCoordinator>());
+                // Generations count on in Redis across replicas and restarts: one lifetime for all of them.
+                builder.Services.AddSingleton<IIndexLifetime>(services => services.GetRequiredService<RedisQdrantWriteCoordinator>());
+            }
+
             builder.Services.AddSingleton<QdrantVectorStore>();
             builder.Services.AddSingleton<IVectorStore>(services => services.GetRequiredService<QdrantVectorStore>());
         }
@@ -146,5 +167,8 @@ internal static class Extensions
             builder.Services.AddSingleton<IVectorStore>(services => services.GetRequiredService<EmbeddedVectorStore>());
             builder.Services.AddHostedService<EmbeddedSnapshotService>();
         }
+
+        // After the initializer (its start-up publication reads the loaded index) and the store's index lifetime.
+        builder.AddIndexGenerationPublication();
     }
 }

@@ -31,10 +31,13 @@ internal static class IndexGenerationExtensions
             redis.AbortOnConnectFail = false;
         });
         services.TryAddSingleton(TimeProvider.System);
+        // The Qdrant store registers a lifetime shared through Redis before this runs; every other index is one process's.
+        services.TryAddSingleton<IIndexLifetime, ProcessIndexLifetime>();
         services.AddSingleton(provider => new RedisIndexGenerationPublisher(
             provider.GetRequiredService<IConnectionMultiplexer>,
             provider.GetRequiredService<IVectorStore>(),
-            () => IndexIdentity.Create(provider, provider.GetRequiredService<IConfiguration>()),
+            async cancellationToken => IndexIdentity.Create(
+                provider, provider.GetRequiredService<IConfiguration>(), await provider.GetRequiredService<IIndexLifetime>().GetAsync(cancellationToken)),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RedisIndexGenerationPublisher>>()));
         services.AddSingleton<IIndexGenerationPublisher>(provider => provider.GetRequiredService<RedisIndexGenerationPublisher>());

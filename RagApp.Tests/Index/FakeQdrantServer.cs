@@ -9,11 +9,19 @@ namespace RagApp.Tests.Index;
 /// Qdrant.Client sends and keeps the points it is sent, per collection. Point writes, deletes, counts, scrolls and
 /// payload updates apply the filter the store sent (field matches on keywords, integers and keyword lists), so a
 /// test sees what the store's own requests did; searches answer with canned hits. It checks what we send and what
-/// our filters select, not how Qdrant ranks.
+/// our filters select, not how Qdrant ranks. Requests are applied one at a time, each atomically as Qdrant applies one
+/// update; with <see cref="Interleave"/> each answers on the thread pool after a pause drawn from a seeded random, so
+/// that several stores sharing the fake interleave their requests as replicas sharing a server do.
 /// </summary>
 internal sealed class FakeQdrantServer : CallInvoker
 {
     private readonly Dictionary<string, SortedDictionary<string, PointStruct>> _collections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CreateCollection> _created = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly Random _pauses = new(20261203);
+
+    /// <summary>Answer each request later on the thread pool, so that concurrent callers' requests interleave.</summary>
+    public bool Interleave { get; init; }
 
     public List<(string Method, IMessage Request)> Calls { get; } = [];
 
@@ -27,17 +35,47 @@ internal sealed class FakeQdrantServer : CallInvoker
         Calls.Where(call => call.Method == method).Select(call => (T)call.Request);
 
     /// <summary>The points a collection holds now, by id.</summary>
-    public IReadOnlyDictionary<string, PointStruct> Points(string collection) =>
-        _collections.TryGetValue(collection, out var points) ? points : new SortedDictionary<string, PointStruct>();
+    public IReadOnlyDictionary<string, PointStruct> Points(string collection)
+    {
+        lock (_gate)
+        {
+            return _collections.TryGetValue(collection, out var points) ? new SortedDictionary<string, PointStruct>(points) : new SortedDictionary<string, PointStruct>();
+        }
+    }
 
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
         Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
     {
         var message = (IMessage)request;
-        Calls.Add((method.FullName, message));
-        var response = (TResponse)Respond(method.FullName, message);
-        return new AsyncUnaryCall<TResponse>(
-            Task.FromResult(response), Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+        var response = Interleave ? RespondLaterAsync<TResponse>(method.FullName, message) : Task.FromResult(RespondNow<TResponse>(method.FullName, message));
+        return new AsyncUnaryCall<TResponse>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+
+    private TResponse RespondNow<TResponse>(string method, IMessage message)
+    {
+        lock (_gate)
+        {
+            Calls.Add((method, message));
+            return (TResponse)Respond(method, message);
+        }
+    }
+
+    private async Task<TResponse> RespondLaterAsync<TResponse>(string method, IMessage message)
+    {
+        int pause;
+        lock (_gate)
+        {
+            pause = _pauses.Next(0, 3);
+        }
+
+        // A real server answers later: the caller's other tasks, and other callers, run in between.
+        await Task.Yield();
+        if (pause > 0)
+        {
+            await Task.Delay(pause);
+        }
+
+        return RespondNow<TResponse>(method, message);
     }
 
     public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
@@ -64,8 +102,20 @@ internal sealed class FakeQdrantServer : CallInvoker
             case CollectionExistsRequest exists:
                 return new CollectionExistsResponse { Result = new CollectionExists { Exists = _collections.ContainsKey(exists.CollectionName) } };
             case CreateCollection create:
-                _collections.Add(create.CollectionName, new SortedDictionary<string, PointStruct>(StringComparer.Ordinal));
+                if (!_collections.TryAdd(create.CollectionName, new SortedDictionary<string, PointStruct>(StringComparer.Ordinal)))
+                {
+                    // As Qdrant answers a second create: another replica may have made it a moment ago.
+                    throw new RpcException(new Status(StatusCode.AlreadyExists, $"Collection `{create.CollectionName}` already exists!"));
+                }
+
+                _created[create.CollectionName] = create;
                 return new CollectionOperationResponse { Result = true };
+            case GetCollectionInfoRequest info:
+                var made = _created[info.CollectionName];
+                return new GetCollectionInfoResponse
+                {
+                    Result = new CollectionInfo { Config = new CollectionConfig { Params = new CollectionParams { VectorsConfig = made.VectorsConfig } } },
+                };
             case CreateFieldIndexCollection:
                 return Completed();
             case UpsertPoints upsert:
@@ -184,18 +234,33 @@ internal sealed class FakeQdrantServer : CallInvoker
         }
 
         var field = condition.Field;
+        if (field.Range is null && field.Match is null)
+        {
+            throw new NotSupportedException($"The fake Qdrant cannot evaluate condition {field}.");
+        }
+
         if (!payload.TryGetValue(field.Key, out var value))
         {
             return false;
         }
 
-        return field.Match.MatchValueCase switch
+        if (field.Range is { } range)
         {
-            Match.MatchValueOneofCase.Keyword => value.KindCase == Value.KindOneofCase.StringValue && value.StringValue == field.Match.Keyword,
-            Match.MatchValueOneofCase.Integer => value.KindCase == Value.KindOneofCase.IntegerValue && value.IntegerValue == field.Match.Integer,
-            Match.MatchValueOneofCase.Boolean => value.KindCase == Value.KindOneofCase.BoolValue && value.BoolValue == field.Match.Boolean,
-            Match.MatchValueOneofCase.Keywords => value.KindCase == Value.KindOneofCase.StringValue && field.Match.Keywords.Strings.Contains(value.StringValue),
-            _ => throw new NotSupportedException($"The fake Qdrant cannot evaluate a {field.Match.MatchValueCase} match."),
+            return value.KindCase == Value.KindOneofCase.IntegerValue && InRange(value.IntegerValue, range);
+        }
+
+        var match = field.Match!;
+        return match.MatchValueCase switch
+        {
+            Match.MatchValueOneofCase.Keyword => value.KindCase == Value.KindOneofCase.StringValue && value.StringValue == match.Keyword,
+            Match.MatchValueOneofCase.Integer => value.KindCase == Value.KindOneofCase.IntegerValue && value.IntegerValue == match.Integer,
+            Match.MatchValueOneofCase.Boolean => value.KindCase == Value.KindOneofCase.BoolValue && value.BoolValue == match.Boolean,
+            Match.MatchValueOneofCase.Keywords => value.KindCase == Value.KindOneofCase.StringValue && match.Keywords.Strings.Contains(value.StringValue),
+            _ => throw new NotSupportedException($"The fake Qdrant cannot evaluate a {match.MatchValueCase} match."),
         };
     }
+
+    private static bool InRange(long value, global::Qdrant.Client.Grpc.Range range) =>
+        (!range.HasLt || value < range.Lt) && (!range.HasLte || value <= range.Lte)
+        && (!range.HasGt || value > range.Gt) && (!range.HasGte || value >= range.Gte);
 }

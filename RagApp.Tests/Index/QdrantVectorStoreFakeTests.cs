@@ -7,6 +7,7 @@ using RagApp.Core.Documents;
 using RagApp.Rag.Index;
 using RagApp.Rag.Index.Keywords;
 using RagApp.Rag.Index.Qdrant;
+using RagApp.Rag.Index.Qdrant.Coordination;
 using RagApp.Rag.Index.Search;
 
 namespace RagApp.Tests.Index;
@@ -26,11 +27,13 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
     private readonly QdrantClient _client;
     private readonly QdrantVectorStore _store;
     private readonly Random _random = new(3);
+    private readonly InProcessQdrantWriteCoordinator _coordinator = new();
 
     public QdrantVectorStoreFakeTests()
     {
         _client = new QdrantClient(new QdrantGrpcClient(_server), TimeSpan.FromSeconds(5), NullLoggerFactory.Instance);
-        _store = new QdrantVectorStore(_client, Options.Create(new VectorStoreOptions { Provider = VectorStoreProvider.Qdrant }), NullLogger<QdrantVectorStore>.Instance);
+        _store = new QdrantVectorStore(
+            _client, _coordinator, Options.Create(new VectorStoreOptions { Provider = VectorStoreProvider.Qdrant }), NullLogger<QdrantVectorStore>.Instance);
     }
 
     private static CancellationToken CancellationToken => TestContext.Current.CancellationToken;
@@ -39,6 +42,7 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
     {
         _store.Dispose();
         _client.Dispose();
+        _coordinator.Dispose();
     }
 
     [Fact]
@@ -54,6 +58,7 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         Assert.True(created.ContainsKey(Registry));
         var indexes = _server.Requests<CreateFieldIndexCollection>("/qdrant.Points/CreateFieldIndex").ToList();
         Assert.Contains(indexes, index => index.CollectionName == Chunks && index.FieldName == "document_id" && index.FieldType == FieldType.Keyword);
+        Assert.Contains(indexes, index => index.CollectionName == Chunks && index.FieldName == "generation" && index.FieldType == FieldType.Integer);
 
         await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "heat flow"), CancellationToken);
         Assert.Equal(2, _server.Requests<CreateCollection>("/qdrant.Collections/Create").Count());
@@ -71,7 +76,9 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         Assert.Equal([256, 256, 88], upserts.Select(upsert => upsert.Points.Count));
         Assert.All(upserts, upsert => Assert.True(upsert.Wait));
         var point = upserts[0].Points[7];
-        Assert.Equal(ChunkIds.Create("big", 7), point.Id.Uuid);
+        // Each write has points of its own (the id is the chunk id and the generation hashed); the chunk id is in the payload.
+        Assert.Equal(QdrantPointIds.ForChunk(ChunkIds.Create("big", 7), 1).ToString(), point.Id.Uuid);
+        Assert.Equal(ChunkIds.Create("big", 7), point.Payload["chunk_id"].StringValue);
         Assert.Equal(32, point.Vectors.Vectors_.Vectors["dense"].Dense.Data.Count);
         Assert.Equal("big", point.Payload["document_id"].StringValue);
         Assert.Equal(1, point.Payload["generation"].IntegerValue);
@@ -235,6 +242,22 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         Assert.All(hits, hit => Assert.Equal("T doc", hit.Document.Title));
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task Fake_Search_ShowsOnlyTheChunksOfTheWriteTheRegistryNames_NeverTwoVersionsMixed()
+    {
+        await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "old a", "old b"), TestContext.Current.CancellationToken);
+        await _store.ReplaceDocumentAsync(Document("doc", 32), ChunksOf("doc", 32, "new a"), TestContext.Current.CancellationToken);
+        // As a search may find them while a replace is under way, or after an overtaken write died mid-way: chunks of
+        // generation 1 and of a write 3 no registry entry names, next to the registry's generation 2.
+        _server.FusedHits.AddRange([Hit("doc", 1, 0.9f, generation: 1), Hit("doc", 0, 0.8f, generation: 2), Hit("doc", 0, 0.7f, generation: 3)]);
+
+        var hits = await _store.SearchAsync(
+            Enumerable.Repeat(0.5f, 32).ToArray(), "wing", 5, null, new SearchOptions { Fusion = FusionMethod.ReciprocalRank }, TestContext.Current.CancellationToken);
+
+        Assert.Equal([0.8], hits.Select(hit => Math.Round(hit.Score, 6)));
+        Assert.Equal(["new a"], (await _store.GetChunksAsync("doc", false, TestContext.Current.CancellationToken))!.Select(chunk => chunk.Text));
+    }
+
     [Theory]
     [InlineData("Endpoint=http://qdrant:6334;Key=secret", "http://qdrant:6334/", "secret")]
     [InlineData("Endpoint=https://q.example:6334", "https://q.example:6334/", null)]
@@ -287,6 +310,13 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         return hit;
     }
 
+    private static ScoredPoint Hit(string documentId, int ordinal, float score, long generation)
+    {
+        var hit = Hit(documentId, ordinal, score);
+        hit.Payload["generation"] = generation;
+        return hit;
+    }
+
     private static ScoredPoint Hit(string documentId, int ordinal, float score) => new()
     {
         Id = Guid.Parse(ChunkIds.Create(documentId, ordinal)),
@@ -297,6 +327,8 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
             ["chunk_id"] = ChunkIds.Create(documentId, ordinal),
             ["ordinal"] = ordinal,
             ["text"] = $"text {ordinal}",
+            // Every document in these tests is written once, by the first write.
+            ["generation"] = 1,
         },
     };
 }

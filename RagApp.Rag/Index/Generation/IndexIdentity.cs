@@ -7,23 +7,18 @@ using RagApp.Rag.Answers.Chat;
 namespace RagApp.Rag.Index.Generation;
 
 /// <summary>
-/// The identity half of the published token (<see cref="Core.Redis.IndexGenerationToken"/>): a random id made when the
-/// process starts, then a hash of everything in this process that changes an answer without a document change.
+/// The identity half of the published token (<see cref="Core.Redis.IndexGenerationToken"/>): the index's lifetime
+/// (<see cref="IIndexLifetime"/>: per process, or shared by every replica writing one Qdrant collection through one
+/// Redis), then a hash of everything in this process that changes an answer without a document change. Replicas with
+/// the same lifetime and configuration publish one identity, so their publications order by generation alone.
 /// </summary>
-/// <remarks>
-/// The lifetime id is made at process start rather than stored with the index: generations only start again from 0
-/// when an index is created, and RagApp.Rag creates (or loads) its index only at start-up, so a new process is the only
-/// place where a reused generation can appear. The cost is a cold cache after every restart of RagApp.Rag, which is
-/// also when its configuration may have changed.
-/// </remarks>
 internal static class IndexIdentity
 {
     /// <summary>Configuration sections whose settings shape retrieval and answers.</summary>
     private static readonly string[] AnswerSections = ["Rag", "VectorStore"];
 
-    public static string Create(IServiceProvider services, IConfiguration configuration)
+    public static string Create(IServiceProvider services, IConfiguration configuration, string lifetime)
     {
-        var lifetime = Guid.NewGuid().ToString("N");
         var description = new StringBuilder();
         // The answerer in use ("extractive" or "chat") and, for a chat model, both routes' deployments.
         description.Append("answerer=").Append(services.GetService<IAnswerer>()?.Name ?? "none").Append('\n');

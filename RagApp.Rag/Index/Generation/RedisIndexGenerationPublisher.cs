@@ -15,7 +15,7 @@ namespace RagApp.Rag.Index.Generation;
 internal sealed partial class RedisIndexGenerationPublisher(
     Func<IConnectionMultiplexer> connect,
     IVectorStore store,
-    Func<string> identity,
+    Func<CancellationToken, Task<string>> identity,
     TimeProvider timeProvider,
     ILogger<RedisIndexGenerationPublisher> logger) : BackgroundService, IIndexGenerationPublisher
 {
@@ -26,7 +26,7 @@ internal sealed partial class RedisIndexGenerationPublisher(
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _wake = new(0, 1);
-    private readonly Lazy<string> _identity = new(identity);
+    private string? _identity;
     private long _latest = -1;
     private long _published = -1;
     private volatile IConnectionMultiplexer? _connection;
@@ -137,7 +137,9 @@ internal sealed partial class RedisIndexGenerationPublisher(
 
         try
         {
-            var token = new IndexGenerationToken(_identity.Value, generation);
+            // Kept once known; until then (the lifetime may live in an unreachable Redis) asked again on each attempt.
+            _identity ??= await identity(cancellationToken).WaitAsync(bound, timeProvider, cancellationToken);
+            var token = new IndexGenerationToken(_identity, generation);
             await connection.GetDatabase()
                 .ScriptEvaluateAsync(IndexGenerationScripts.Publish, [RedisKeys.IndexGeneration], [token.Identity, token.Generation, RedisKeys.IndexGeneration])
                 .WaitAsync(bound, timeProvider, cancellationToken);

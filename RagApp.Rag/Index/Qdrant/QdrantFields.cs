@@ -24,6 +24,8 @@ internal static class QdrantFields
     public const string ContentHash = "content_hash";
     /// <summary>The generation of the write that stored a chunk: a replace deletes the document's chunks of any other.</summary>
     public const string Generation = "generation";
+    /// <summary>On a registry document point: the generation of the chunks it stands for; searches show no others.</summary>
+    public const string ChunkGeneration = "chunk_generation";
 
     public const string Title = "title";
     public const string SourceName = "source_name";

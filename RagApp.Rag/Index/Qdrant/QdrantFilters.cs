@@ -10,11 +10,16 @@ internal static class QdrantFilters
 
     public static Filter ChunksOf(string documentId) => MatchKeyword(QdrantFields.DocumentId, documentId);
 
-    /// <summary>The document's chunks written by any other write than <paramref name="generation"/>: what a replace leaves behind.</summary>
-    public static Filter StaleChunksOf(string documentId, long generation) => new()
+    /// <summary>The document's chunks stored by one write.</summary>
+    public static Filter ChunksOf(string documentId, long generation) => new()
     {
-        Must = { MatchKeyword(QdrantFields.DocumentId, documentId) },
-        MustNot = { Match(QdrantFields.Generation, generation) },
+        Must = { MatchKeyword(QdrantFields.DocumentId, documentId), Match(QdrantFields.Generation, generation) },
+    };
+
+    /// <summary>The document's chunks of writes older than <paramref name="generation"/>: what its replace leaves behind.</summary>
+    public static Filter ChunksOlderThan(string documentId, long generation) => new()
+    {
+        Must = { MatchKeyword(QdrantFields.DocumentId, documentId), Range(QdrantFields.Generation, new global::Qdrant.Client.Grpc.Range { Lt = generation }) },
     };
 
     public static Filter? ForSearch(SearchFilter? filter)

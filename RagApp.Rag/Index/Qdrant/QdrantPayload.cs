@@ -18,7 +18,7 @@ internal static class QdrantPayload
 
         return new PointStruct
         {
-            Id = Guid.Parse(chunk.ChunkId),
+            Id = QdrantPointIds.ForChunk(chunk.ChunkId, generation),
             Vectors = vectors,
             Payload =
             {
@@ -38,7 +38,7 @@ internal static class QdrantPayload
         };
     }
 
-    public static PointStruct DocumentPoint(IndexedDocument document) => new()
+    public static PointStruct DocumentPoint(IndexedDocument document, long chunkGeneration) => new()
     {
         Id = QdrantPointIds.ForDocument(document.DocumentId),
         Vectors = RegistryVector,
@@ -56,8 +56,12 @@ internal static class QdrantPayload
             [QdrantFields.IndexedAtUnixMs] = document.IndexedAt.ToUnixTimeMilliseconds(),
             [QdrantFields.ChunkCount] = document.ChunkCount,
             [QdrantFields.Version] = document.Version,
+            [QdrantFields.ChunkGeneration] = chunkGeneration,
         },
     };
+
+    /// <summary>The generation of the chunks a registry document point stands for; 0 for one written before it was recorded.</summary>
+    public static long ReadChunkGeneration(MapField<string, Value> payload) => Integer(payload, QdrantFields.ChunkGeneration);
 
     public static PointStruct VersionPoint(string documentId, long version) => new()
     {

@@ -14,6 +14,12 @@ internal static class QdrantPointIds
     /// <summary>The registry point holding the document's held version; it outlives the document as a tombstone.</summary>
     public static Guid ForVersion(string documentId) => Hashed("version\n" + documentId);
 
+    /// <summary>
+    /// A chunk's point as one write stored it: every write has its own points, so a slower write of the same document
+    /// by another replica cannot overwrite the chunks of a newer one (the chunk id itself is in the payload).
+    /// </summary>
+    public static Guid ForChunk(string chunkId, long generation) => Hashed($"chunk\n{chunkId}\n{generation}");
+
     private static Guid Hashed(string name)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Qdrant.Client;
 using Qdrant.Client.Grpc;
 using RagApp.Rag.Index.Keywords;
+using RagApp.Rag.Index.Qdrant.Coordination;
 using RagApp.Rag.Index.Search;
 
 namespace RagApp.Rag.Index.Qdrant;
@@ -14,10 +15,13 @@ namespace RagApp.Rag.Index.Qdrant;
 /// first write.
 /// </summary>
 /// <remarks>
-/// Qdrant has no transactions: a replace upserts the new chunks (same ids for the same ordinals), then deletes the
-/// document's chunks from any other write, then updates the registry and bumps the generation. A search running
-/// meanwhile can see a mix of old and new chunks of that one document, never duplicates. Writes are serialised in
-/// this process only; several RagApp.Rag replicas writing at once could bump the generation to the same value.
+/// Qdrant has no transactions, and several RagApp.Rag replicas may write one collection, so every write is ordered by
+/// <see cref="IQdrantWriteCoordinator"/> (in Redis when there is one): it claims the next generation and becomes its
+/// document's latest write; stores its chunks as points of their own, tagged with that generation; then, under the
+/// document's lock and only while still the latest, points the registry entry at its generation; and finally deletes
+/// the document's older chunks (or, overtaken by a newer write, its own). Searches show a document's chunks of the
+/// generation its registry entry names only, so they never see two versions mixed. docs/architecture.md, "Qdrant
+/// writes from several replicas", has the race reasoned through.
 /// </remarks>
 internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
 {
@@ -27,14 +31,16 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
     private readonly QdrantStoreOptions _options;
     private readonly QdrantSparseEncoder _sparse;
     private readonly ILogger<QdrantVectorStore> _logger;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly IQdrantWriteCoordinator _coordinator;
     private readonly SemaphoreSlim _initializationGate = new(1, 1);
     private volatile bool _initialized;
     private volatile bool _chunkCollectionReady;
 
-    public QdrantVectorStore(QdrantClient client, IOptions<VectorStoreOptions> options, ILogger<QdrantVectorStore> logger)
+    public QdrantVectorStore(
+        QdrantClient client, IQdrantWriteCoordinator coordinator, IOptions<VectorStoreOptions> options, ILogger<QdrantVectorStore> logger)
     {
         _client = client;
+        _coordinator = coordinator;
         _options = options.Value.Qdrant;
         _sparse = new QdrantSparseEncoder(new Bm25(options.Value.Keyword.K1, options.Value.Keyword.B), _options.AverageChunkTerms);
         _logger = logger;
@@ -67,7 +73,7 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
             var metadata = await ReadIndexMetadataAsync(cancellationToken);
             if (metadata.EmbeddingDimensions > 0)
             {
-                await EnsureChunkCollectionAsync(metadata.EmbeddingDimensions, cancellationToken);
+                await CreateChunkCollectionAsync(metadata.EmbeddingDimensions, cancellationToken);
             }
 
             _initialized = true;
@@ -119,65 +125,86 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         }
 
         await InitializeAsync(cancellationToken);
-        await _writeGate.WaitAsync(cancellationToken);
+        var metadata = await ReadIndexMetadataAsync(cancellationToken);
+        var (current, held, currentChunks) = await ReadHeldAsync(document.DocumentId, cancellationToken);
+        if (DocumentVersions.IsSuperseded(held, document.Version))
+        {
+            return new DocumentReplacementResult(await CurrentGenerationAsync(metadata, cancellationToken), null) { Superseded = true, CurrentVersion = held };
+        }
+
+        if (metadata.EmbeddingDimensions != 0
+            && (metadata.EmbeddingModel != document.EmbeddingModel || metadata.EmbeddingDimensions != document.EmbeddingDimensions))
+        {
+            throw new EmbeddingModelMismatchException(metadata.EmbeddingModel, metadata.EmbeddingDimensions, document.EmbeddingModel, document.EmbeddingDimensions);
+        }
+
+        if (keepChunks && !(current is not null && current.ContentHash == document.ContentHash && current.ChunkCount == document.ChunkCount
+            && current.EmbeddingModel == document.EmbeddingModel && current.EmbeddingDimensions == document.EmbeddingDimensions))
+        {
+            return new DocumentReplacementResult(await CurrentGenerationAsync(metadata, cancellationToken), null) { ChunksMissing = true, CurrentVersion = held };
+        }
+
+        await EnsureChunkCollectionAsync(document.EmbeddingDimensions, cancellationToken);
+        var claim = await _coordinator.ClaimAsync(document.DocumentId, document.Version, held, metadata.Generation, cancellationToken);
+        if (claim.Superseded)
+        {
+            // Another replica applied a newer version since the registry was read.
+            return new DocumentReplacementResult(await CurrentGenerationAsync(metadata, cancellationToken), null) { Superseded = true, CurrentVersion = claim.HeldVersion };
+        }
+
+        var generation = claim.Generation;
+        var stored = document with { ChunkCount = keepChunks ? current!.ChunkCount : chunks.Count };
+        // A keep-chunks write points the registry at the chunks it keeps, which an older write stored.
+        var chunkGeneration = keepChunks ? currentChunks : generation;
         try
         {
-            var metadata = await ReadIndexMetadataAsync(cancellationToken);
-            var (current, held) = await ReadHeldAsync(document.DocumentId, cancellationToken);
-            if (DocumentVersions.IsSuperseded(held, document.Version))
+            if (!keepChunks)
             {
-                return new DocumentReplacementResult(metadata.Generation, null) { Superseded = true, CurrentVersion = held };
-            }
-
-            if (metadata.EmbeddingDimensions != 0
-                && (metadata.EmbeddingModel != document.EmbeddingModel || metadata.EmbeddingDimensions != document.EmbeddingDimensions))
-            {
-                throw new EmbeddingModelMismatchException(metadata.EmbeddingModel, metadata.EmbeddingDimensions, document.EmbeddingModel, document.EmbeddingDimensions);
-            }
-
-            if (keepChunks && !(current is not null && current.ContentHash == document.ContentHash && current.ChunkCount == document.ChunkCount
-                && current.EmbeddingModel == document.EmbeddingModel && current.EmbeddingDimensions == document.EmbeddingDimensions))
-            {
-                return new DocumentReplacementResult(metadata.Generation, null) { ChunksMissing = true, CurrentVersion = held };
-            }
-
-            await EnsureChunkCollectionAsync(document.EmbeddingDimensions, cancellationToken);
-            var generation = metadata.Generation + 1;
-            var stored = document with { ChunkCount = keepChunks ? current!.ChunkCount : chunks.Count };
-            var after = DocumentVersions.AfterWrite(held, document.Version);
-            try
-            {
-                if (!keepChunks)
+                foreach (var batch in chunks.Chunk(_options.UpsertBatchSize))
                 {
-                    foreach (var batch in chunks.Chunk(_options.UpsertBatchSize))
+                    var points = Array.ConvertAll(batch, chunk => QdrantPayload.ChunkPoint(stored, chunk, generation, _sparse));
+                    await _client.UpsertAsync(ChunkCollection, points, wait: true, cancellationToken: cancellationToken);
+                }
+            }
+
+            bool latest;
+            await using (await _coordinator.LockDocumentAsync(document.DocumentId, cancellationToken))
+            {
+                // Checked under the lock, so that an older write cannot put its registry entry over a newer one's.
+                latest = await _coordinator.LatestGenerationAsync(document.DocumentId, cancellationToken) == generation;
+                if (latest)
+                {
+                    List<PointStruct> registry = [QdrantPayload.DocumentPoint(stored, chunkGeneration)];
+                    if (claim.HeldVersion > 0)
                     {
-                        var points = Array.ConvertAll(batch, chunk => QdrantPayload.ChunkPoint(stored, chunk, generation, _sparse));
-                        await _client.UpsertAsync(ChunkCollection, points, wait: true, cancellationToken: cancellationToken);
+                        registry.Add(QdrantPayload.VersionPoint(document.DocumentId, claim.HeldVersion));
                     }
 
-                    await _client.DeleteAsync(ChunkCollection, QdrantFilters.StaleChunksOf(document.DocumentId, generation), wait: true, cancellationToken: cancellationToken);
+                    await _client.UpsertAsync(RegistryCollection, registry, wait: true, cancellationToken: cancellationToken);
                 }
-
-                List<PointStruct> registry = [QdrantPayload.DocumentPoint(stored)];
-                if (after > 0)
-                {
-                    registry.Add(QdrantPayload.VersionPoint(document.DocumentId, after));
-                }
-
-                await _client.UpsertAsync(RegistryCollection, registry, wait: true, cancellationToken: cancellationToken);
             }
-            finally
+
+            if (!latest)
             {
-                // Even a half-done replace changed what searches see, so the generation moves on regardless.
-                await WriteIndexMetadataAsync(new QdrantIndexMetadata(generation, document.EmbeddingModel, document.EmbeddingDimensions), CancellationToken.None);
+                // Overtaken: a newer write of this document claimed a generation meanwhile; it stands, these chunks go.
+                LogOvertaken(document.DocumentId, generation);
+                if (!keepChunks)
+                {
+                    await _client.DeleteAsync(ChunkCollection, QdrantFilters.ChunksOf(document.DocumentId, generation), wait: true, cancellationToken: cancellationToken);
+                }
             }
-
-            return new DocumentReplacementResult(generation, null) { CurrentVersion = after };
+            else if (!keepChunks)
+            {
+                await _client.DeleteAsync(ChunkCollection, QdrantFilters.ChunksOlderThan(document.DocumentId, generation), wait: true, cancellationToken: cancellationToken);
+            }
         }
         finally
         {
-            _writeGate.Release();
+            // Even a half-done replace changed what searches see, so the generation moves on regardless.
+            await RecordGenerationAsync(metadata, generation, document.EmbeddingModel, document.EmbeddingDimensions);
         }
+
+        return new DocumentReplacementResult(generation, null) { CurrentVersion = claim.HeldVersion };
     }
 
     public async Task<DocumentDeletion> DeleteDocumentAsync(string documentId, long version, CancellationToken cancellationToken)
@@ -185,69 +212,77 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(documentId);
         ArgumentOutOfRangeException.ThrowIfNegative(version);
         await InitializeAsync(cancellationToken);
-        await _writeGate.WaitAsync(cancellationToken);
+        var metadata = await ReadIndexMetadataAsync(cancellationToken);
+        var (document, held, _) = await ReadHeldAsync(documentId, cancellationToken);
+        if (DocumentVersions.IsSuperseded(held, version))
+        {
+            return new DocumentDeletion(false, 0, await CurrentGenerationAsync(metadata, cancellationToken)) { Superseded = true, CurrentVersion = held };
+        }
+
+        // Chunks without a registry entry are left-overs of an interrupted replace: they go too.
+        var chunks = _chunkCollectionReady
+            ? (int)await _client.CountAsync(ChunkCollection, QdrantFilters.ChunksOf(documentId), exact: true, cancellationToken: cancellationToken)
+            : 0;
+        if (document is null && chunks == 0 && DocumentVersions.AfterWrite(held, version) == held)
+        {
+            return new DocumentDeletion(false, 0, await CurrentGenerationAsync(metadata, cancellationToken)) { CurrentVersion = held };
+        }
+
+        var claim = await _coordinator.ClaimAsync(documentId, version, held, metadata.Generation, cancellationToken);
+        if (claim.Superseded)
+        {
+            return new DocumentDeletion(false, 0, await CurrentGenerationAsync(metadata, cancellationToken)) { Superseded = true, CurrentVersion = claim.HeldVersion };
+        }
+
+        var generation = claim.Generation;
         try
         {
-            var metadata = await ReadIndexMetadataAsync(cancellationToken);
-            var (document, held) = await ReadHeldAsync(documentId, cancellationToken);
-            if (DocumentVersions.IsSuperseded(held, version))
+            bool latest;
+            await using (await _coordinator.LockDocumentAsync(documentId, cancellationToken))
             {
-                return new DocumentDeletion(false, 0, metadata.Generation) { Superseded = true, CurrentVersion = held };
-            }
-
-            // Chunks without a registry entry are left-overs of an interrupted replace: they go too.
-            var chunks = _chunkCollectionReady
-                ? (int)await _client.CountAsync(ChunkCollection, QdrantFilters.ChunksOf(documentId), exact: true, cancellationToken: cancellationToken)
-                : 0;
-            var after = DocumentVersions.AfterWrite(held, version);
-            if (document is null && chunks == 0 && after == held)
-            {
-                return new DocumentDeletion(false, 0, metadata.Generation) { CurrentVersion = held };
-            }
-
-            var generation = metadata.Generation + 1;
-            try
-            {
-                if (after > held)
+                latest = await _coordinator.LatestGenerationAsync(documentId, cancellationToken) == generation;
+                if (latest)
                 {
-                    // The tombstone first: from here on an older replace is refused, whatever happens to the rest.
-                    await _client.UpsertAsync(RegistryCollection, [QdrantPayload.VersionPoint(documentId, after)], wait: true, cancellationToken: cancellationToken);
-                }
+                    if (claim.HeldVersion > 0)
+                    {
+                        // The tombstone first: from here on an older replace is refused, whatever happens to the rest.
+                        await _client.UpsertAsync(RegistryCollection, [QdrantPayload.VersionPoint(documentId, claim.HeldVersion)], wait: true, cancellationToken: cancellationToken);
+                    }
 
-                if (chunks > 0)
-                {
-                    await _client.DeleteAsync(ChunkCollection, QdrantFilters.ChunksOf(documentId), wait: true, cancellationToken: cancellationToken);
+                    await _client.DeleteAsync(RegistryCollection, QdrantPointIds.ForDocument(documentId), wait: true, cancellationToken: cancellationToken);
                 }
-
-                await _client.DeleteAsync(RegistryCollection, QdrantPointIds.ForDocument(documentId), wait: true, cancellationToken: cancellationToken);
             }
-            finally
+
+            // Overtaken by a newer replace, the delete leaves that one's chunks (and registry entry) alone.
+            if (latest && chunks > 0)
             {
-                await WriteIndexMetadataAsync(metadata with { Generation = generation }, CancellationToken.None);
+                await _client.DeleteAsync(ChunkCollection, QdrantFilters.ChunksOlderThan(documentId, generation), wait: true, cancellationToken: cancellationToken);
             }
-
-            return new DocumentDeletion(document is not null || chunks > 0, chunks, generation) { CurrentVersion = after };
         }
         finally
         {
-            _writeGate.Release();
+            await RecordGenerationAsync(metadata, generation, metadata.EmbeddingModel, metadata.EmbeddingDimensions);
         }
+
+        return new DocumentDeletion(document is not null || chunks > 0, chunks, generation) { CurrentVersion = claim.HeldVersion };
     }
 
     /// <summary>The document as the registry holds it, and the highest version applied to it (its tombstone's included).</summary>
-    private async Task<(IndexedDocument? Document, long HeldVersion)> ReadHeldAsync(string documentId, CancellationToken cancellationToken)
+    private async Task<(IndexedDocument? Document, long HeldVersion, long ChunkGeneration)> ReadHeldAsync(string documentId, CancellationToken cancellationToken)
     {
         var points = await _client.RetrieveAsync(
             RegistryCollection, [QdrantPointIds.ForDocument(documentId), QdrantPointIds.ForVersion(documentId)],
             withPayload: true, withVectors: false, cancellationToken: cancellationToken);
         IndexedDocument? document = null;
         long held = 0;
+        long chunkGeneration = 0;
         foreach (var point in points)
         {
             if (point.Payload.TryGetValue(QdrantFields.Kind, out var kind) && kind.StringValue == QdrantFields.KindDocument)
             {
                 document = QdrantPayload.ReadDocument(point.Payload);
                 held = Math.Max(held, document.Version);
+                chunkGeneration = QdrantPayload.ReadChunkGeneration(point.Payload);
             }
             else
             {
@@ -255,7 +290,7 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
             }
         }
 
-        return (document, held);
+        return (document, held, chunkGeneration);
     }
 
     public async Task<IndexedDocument?> GetDocumentAsync(string documentId, CancellationToken cancellationToken)
@@ -286,7 +321,9 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
 
     public async Task<IReadOnlyList<IndexedChunk>?> GetChunksAsync(string documentId, bool includeVectors, CancellationToken cancellationToken)
     {
-        if (await GetDocumentAsync(documentId, cancellationToken) is null)
+        await InitializeAsync(cancellationToken);
+        var (document, _, chunkGeneration) = await ReadHeldAsync(documentId, cancellationToken);
+        if (document is null)
         {
             return null;
         }
@@ -302,7 +339,10 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         do
         {
             var page = await _client.ScrollAsync(
-                ChunkCollection, QdrantFilters.ChunksOf(documentId), (uint)_options.UpsertBatchSize, offset,
+                ChunkCollection,
+                // The chunks the registry entry stands for, not those of a write still under way.
+                chunkGeneration > 0 ? QdrantFilters.ChunksOf(documentId, chunkGeneration) : QdrantFilters.ChunksOf(documentId),
+                (uint)_options.UpsertBatchSize, offset,
                 payloadSelector: true, vectorsSelector: vectors, cancellationToken: cancellationToken);
             chunks.AddRange(page.Result.Select(point => QdrantPayload.ReadChunk(point.Payload, point.Vectors)));
             offset = page.NextPageOffset is { PointIdOptionsCase: not PointId.PointIdOptionsOneofCase.None } next ? next : null;
@@ -319,14 +359,18 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         var metadata = await ReadIndexMetadataAsync(cancellationToken);
         var documents = await _client.CountAsync(RegistryCollection, QdrantFilters.Documents(), exact: true, cancellationToken: cancellationToken);
         var chunks = _chunkCollectionReady ? await _client.CountAsync(ChunkCollection, exact: true, cancellationToken: cancellationToken) : 0;
-        return new IndexStatistics((int)documents, (int)chunks, metadata.Generation, metadata.EmbeddingModel, metadata.EmbeddingDimensions, StoreName);
+        return new IndexStatistics((int)documents, (int)chunks, await CurrentGenerationAsync(metadata, cancellationToken), metadata.EmbeddingModel, metadata.EmbeddingDimensions, StoreName);
     }
 
     public async Task<long> GetGenerationAsync(CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken);
-        return (await ReadIndexMetadataAsync(cancellationToken)).Generation;
+        return await CurrentGenerationAsync(await ReadIndexMetadataAsync(cancellationToken), cancellationToken);
     }
+
+    /// <summary>The coordinator's counter is the truth; the registry's record is a floor that outlives a lost counter.</summary>
+    private async Task<long> CurrentGenerationAsync(QdrantIndexMetadata metadata, CancellationToken cancellationToken) =>
+        Math.Max(metadata.Generation, await _coordinator.CurrentGenerationAsync(cancellationToken));
 
     public async Task<IReadOnlyList<ScoredChunk>> SearchAsync(
         ReadOnlyMemory<float> queryVector,
@@ -472,19 +516,36 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         var registry = await _client.RetrieveAsync(
             RegistryCollection, [.. ids.Select(id => (PointId)QdrantPointIds.ForDocument(id))], withPayload: true, withVectors: false,
             cancellationToken: cancellationToken);
-        var documents = registry.Select(point => QdrantPayload.ReadDocument(point.Payload)).ToDictionary(document => document.DocumentId, StringComparer.Ordinal);
+        var documents = registry.ToDictionary(
+            point => point.Payload[QdrantFields.DocumentId].StringValue,
+            point => (Document: QdrantPayload.ReadDocument(point.Payload), ChunkGeneration: QdrantPayload.ReadChunkGeneration(point.Payload)),
+            StringComparer.Ordinal);
         var results = new List<ScoredChunk>(hits.Count);
         foreach (var (point, score, dense, keyword) in hits)
         {
-            // A chunk whose document vanished between the two requests is skipped rather than shown without one.
-            if (documents.TryGetValue(point.Payload[QdrantFields.DocumentId].StringValue, out var document))
+            // A chunk whose document vanished between the two requests is skipped rather than shown without one, and so
+            // is a chunk of another write than the registry entry names (a replace under way, or one overtaken):
+            // a search shows one version of a document, never two mixed.
+            if (documents.TryGetValue(point.Payload[QdrantFields.DocumentId].StringValue, out var entry)
+                && (entry.ChunkGeneration == 0 || ChunkGenerationOf(point) == entry.ChunkGeneration))
             {
+                var document = entry.Document;
                 results.Add(new ScoredChunk(document, QdrantPayload.ReadChunk(point.Payload, null), score, dense, keyword));
             }
         }
 
         return results;
     }
+
+    private static long ChunkGenerationOf(ScoredPoint point) =>
+        point.Payload.TryGetValue(QdrantFields.Generation, out var value) ? value.IntegerValue : 0;
+
+    /// <summary>
+    /// Records the generation (and the model, fixed by the first write) in the registry's metadata point: a floor for
+    /// the counter should Redis lose it. Replicas may record out of order; only a lost counter reads it.
+    /// </summary>
+    private Task<UpdateResult> RecordGenerationAsync(QdrantIndexMetadata read, long generation, string embeddingModel, int embeddingDimensions) =>
+        WriteIndexMetadataAsync(new QdrantIndexMetadata(Math.Max(read.Generation, generation), embeddingModel, embeddingDimensions), CancellationToken.None);
 
     private async Task<QdrantIndexMetadata> ReadIndexMetadataAsync(CancellationToken cancellationToken)
     {
@@ -503,11 +564,30 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
             return;
         }
 
+        // One creation attempt per process at a time; another replica's is answered by EnsureCollectionAsync.
+        await _initializationGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_chunkCollectionReady)
+            {
+                await CreateChunkCollectionAsync(dimensions, cancellationToken);
+            }
+        }
+        finally
+        {
+            _initializationGate.Release();
+        }
+    }
+
+    private async Task CreateChunkCollectionAsync(int dimensions, CancellationToken cancellationToken)
+    {
         var dense = new VectorParamsMap { Map = { [QdrantFields.DenseVector] = new VectorParams { Size = (ulong)dimensions, Distance = Distance.Cosine } } };
         var sparse = (QdrantFields.SparseVector, new SparseVectorParams { Modifier = Modifier.Idf });
         if (await EnsureCollectionAsync(ChunkCollection, null, (dense, sparse), cancellationToken))
         {
             await _client.CreatePayloadIndexAsync(ChunkCollection, QdrantFields.DocumentId, PayloadSchemaType.Keyword, cancellationToken: cancellationToken);
+            // Every replace deletes by a range on it (a document's chunks older than the write).
+            await _client.CreatePayloadIndexAsync(ChunkCollection, QdrantFields.Generation, PayloadSchemaType.Integer, cancellationToken: cancellationToken);
         }
         else
         {
@@ -562,11 +642,10 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         return true;
     }
 
-    public void Dispose()
-    {
-        _writeGate.Dispose();
-        _initializationGate.Dispose();
-    }
+    public void Dispose() => _initializationGate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Write {Generation} of document {DocumentId} was overtaken by a newer write of it; its chunks are removed")]
+    private partial void LogOvertaken(string documentId, long generation);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created Qdrant collection {Collection}")]
     private partial void LogCollectionCreated(string collection);
