@@ -32,8 +32,16 @@ internal sealed class RedisBucketRateLimiter(
     private long _lastUsed = timeProvider.GetTimestamp();
     private Task<RefillOutcome>? _refill;
 
-    /// <summary>Tokens taken from Redis at once: a tenth of a second's refill, 1 to 100, never more than the bucket holds.</summary>
-    internal static int LeaseSize(int permitsPerMinute, int burst) => Math.Clamp(Math.Min(permitsPerMinute / 600, burst), 1, 100);
+    /// <summary>Tokens taken from Redis at once: a tenth of a second's refill, 1 to 1000, never more than the bucket holds.</summary>
+    internal static int LeaseSize(int permitsPerMinute, int burst) => Math.Clamp(Math.Min(permitsPerMinute / 600, burst), 1, 1000);
+
+    /// <summary>
+    /// Leases at least this large are refilled ahead, once half is spent, so that a busy client's requests keep being
+    /// decided here without waiting; smaller ones (low limits) only when empty, so no replica holds tokens it may not use.
+    /// </summary>
+    internal const int RefillAheadFrom = 10;
+
+    private readonly int _leaseSize = LeaseSize(permitsPerMinute, burst);
 
     public override TimeSpan? IdleDuration => timeProvider.GetElapsedTime(Volatile.Read(ref _lastUsed));
 
@@ -46,6 +54,7 @@ internal sealed class RedisBucketRateLimiter(
         if (TrySpendLeased())
         {
             telemetry.Decided(policy, RateLimitTelemetry.Allowed);
+            RefillAheadIfLow();
             return BucketLease.Granted;
         }
 
@@ -61,6 +70,7 @@ internal sealed class RedisBucketRateLimiter(
             if (TrySpendLeased())
             {
                 telemetry.Decided(policy, RateLimitTelemetry.Allowed);
+                RefillAheadIfLow();
                 return BucketLease.Granted;
             }
 
@@ -81,8 +91,7 @@ internal sealed class RedisBucketRateLimiter(
 
             if (mine is not null)
             {
-                // The pool is filled and the refill cleared before anyone waiting on it resumes.
-                mine.SetResult(await RefillAsync(mine.Task));
+                await CompleteRefillAsync(mine);
             }
 
             var outcome = await refill;
@@ -101,13 +110,42 @@ internal sealed class RedisBucketRateLimiter(
         }
     }
 
+    /// <summary>Starts a refill in the background when a large lease is half spent and none is in flight.</summary>
+    private void RefillAheadIfLow()
+    {
+        if (_leaseSize < RefillAheadFrom)
+        {
+            return;
+        }
+
+        TaskCompletionSource<RefillOutcome>? mine = null;
+        lock (_gate)
+        {
+            if (_refill is null && _leased * 2 < _leaseSize)
+            {
+                mine = new TaskCompletionSource<RefillOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _refill = mine.Task;
+            }
+        }
+
+        if (mine is not null)
+        {
+            // Nobody waits for it: its tokens join the pool, a refusal or an unreachable Redis is met by the next
+            // request that finds the pool empty.
+            _ = CompleteRefillAsync(mine);
+        }
+    }
+
+    /// <summary>The pool is filled and the refill cleared before anyone waiting on it resumes.</summary>
+    private async Task CompleteRefillAsync(TaskCompletionSource<RefillOutcome> mine) => mine.SetResult(await RefillAsync(mine.Task));
+
     /// <summary>Takes a lease from Redis into the local pool, and ends <paramref name="refill"/>'s turn.</summary>
     private async Task<RefillOutcome> RefillAsync(Task<RefillOutcome> refill)
     {
         RefillOutcome outcome;
         try
         {
-            var decision = await bucket.TakeAsync(key, permitsPerMinute, burst, LeaseSize(permitsPerMinute, burst)).ConfigureAwait(false);
+            var decision = await bucket.TakeAsync(key, permitsPerMinute, burst, _leaseSize).ConfigureAwait(false);
             outcome = decision.Allowed ? new RefillOutcome(RefillKind.Granted, TimeSpan.Zero, null) : new RefillOutcome(RefillKind.Refused, decision.RetryAfter, null);
             if (decision.Allowed)
             {
@@ -120,8 +158,9 @@ internal sealed class RedisBucketRateLimiter(
                 }
             }
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception)
         {
+            // Any failure, not only Redis's: the refill must end, or every request waiting on it would wait forever.
             outcome = new RefillOutcome(RefillKind.Unreachable, TimeSpan.Zero, exception);
         }
 
