@@ -52,17 +52,28 @@ public sealed class GarnetRestartTests : IDisposable
         // The two ready jobs come at once; the leased job when its lease runs out, the delayed one when its retry is due
         // (both within seconds, by the restarted server's clock).
         var leased = new List<LeasedJob>();
-        await Eventually.UntilAsync(
-            async () =>
-            {
-                while (await restarted.LeaseAsync("w", TimeSpan.Zero, cancellation) is { } lease)
+        try
+        {
+            await Eventually.UntilAsync(
+                async () =>
                 {
-                    leased.Add(lease);
-                }
+                    while (await restarted.LeaseAsync("w", TimeSpan.Zero, cancellation) is { } lease)
+                    {
+                        leased.Add(lease);
+                    }
 
-                return leased.Count == jobs.Count;
-            },
-            "every job to come back after the restart", TimeSpan.FromSeconds(60), cancellation, TimeSpan.FromMilliseconds(100));
+                    return leased.Count == jobs.Count;
+                },
+                "every job to come back after the restart", TimeSpan.FromSeconds(60), cancellation, TimeSpan.FromMilliseconds(100));
+        }
+        catch (TimeoutException exception)
+        {
+            // What came back and what the queue holds, so that a failure says which job stayed away.
+            var time = await after.Redis.GetDatabase().ExecuteAsync("TIME");
+            throw new TimeoutException(
+                $"{exception.Message} Leased: [{string.Join(", ", leased.Select(lease => lease.Job.JobId))}]; depth now: "
+                + $"{await restarted.GetDepthAsync(cancellation)}; server TIME {string.Join(".", (RedisResult[])time!)}, test clock {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()} ms", exception);
+        }
 
         Assert.Equal(["job-0", "job-1", "job-2", "job-3"], leased.Select(lease => lease.Job.JobId).Order());
         Assert.All(leased, lease => Assert.Equal(PayloadOf(int.Parse(lease.Job.JobId[4..], System.Globalization.CultureInfo.InvariantCulture)), lease.Payload.ToArray()));
