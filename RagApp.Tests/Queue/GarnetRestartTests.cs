@@ -8,6 +8,7 @@ using StackExchange.Redis;
 namespace RagApp.Tests.Queue;
 
 /// <summary>In local mode the queue lives in the embedded Garnet server: a restart must not lose queued work.</summary>
+[Collection(GarnetRestartCollection.Name)]
 public sealed class GarnetRestartTests : IDisposable
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("ragapp-garnet-restart-").FullName;
