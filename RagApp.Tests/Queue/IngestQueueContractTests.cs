@@ -220,7 +220,9 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
     [Fact]
     public async Task RenewLease_KeepsTheJob_PastItsFirstDeadline()
     {
-        var leaseDuration = TimeSpan.FromSeconds(4);
+        // Renewed at half, the lease lasts half a lease past its first deadline: 5 s of slack for the check below, which
+        // a loaded machine (a full-suite run) can take seconds to reach; with 4 s leases it once came too late.
+        var leaseDuration = TimeSpan.FromSeconds(10);
         using var queue = CreateQueue(options => options.LeaseDuration = leaseDuration);
         var job = TestJobs.Create();
         await queue.Queue.EnqueueAsync(job, new byte[1], Cancellation);
