@@ -95,7 +95,7 @@ internal sealed partial class QueryCache(
         }
 
         telemetry.RecordMiss(stream);
-        return new QueryCacheLookup(key, token);
+        return new QueryCacheLookup(key, token) { Request = request };
     }
 
     public void RecordHit(bool stream, TimeSpan latency) => telemetry.RecordHit(stream, latency);
@@ -158,6 +158,14 @@ internal sealed partial class QueryCache(
         if (generation < token.Generation)
         {
             return;
+        }
+
+        // Computed at a later generation than the gateway knew when the question came (the announcement was still on its
+        // way): stored under that generation's key, which Observe above has just made the current one, so the next
+        // identical question finds it.
+        if (generation > token.Generation && lookup.Request is { } request)
+        {
+            key = QueryCacheKey.For(request, stream, token with { Generation = generation });
         }
 
         var settings = options.CurrentValue;

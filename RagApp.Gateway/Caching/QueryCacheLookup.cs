@@ -21,6 +21,9 @@ internal sealed class QueryCacheLookup
 
     public IndexGenerationToken? Token { get; }
 
+    /// <summary>The question looked up and missed, so that its answer can be stored under a later generation's key.</summary>
+    public Rpc.QueryRequest? Request { get; init; }
+
     /// <summary>A whole answer found, as the JSON the client gets.</summary>
     public PreparedAnswer? Answer { get; init; }
 

@@ -220,22 +220,33 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
     [Fact]
     public async Task RenewLease_KeepsTheJob_PastItsFirstDeadline()
     {
-        // Renewed at half, the lease lasts half a lease past its first deadline: 5 s of slack for the check below, which
-        // a loaded machine (a full-suite run) can take seconds to reach; with 4 s leases it once came too late.
-        var leaseDuration = TimeSpan.FromSeconds(10);
-        using var queue = CreateQueue(options => options.LeaseDuration = leaseDuration);
-        var job = TestJobs.Create();
-        await queue.Queue.EnqueueAsync(job, new byte[1], Cancellation);
-        var lease = await LeaseAsync(queue);
+        var leaseDuration = TimeSpan.FromSeconds(6);
+        for (var attempt = 1; ; attempt++)
+        {
+            using var queue = CreateQueue(options => options.LeaseDuration = leaseDuration);
+            var job = TestJobs.Create();
+            await queue.Queue.EnqueueAsync(job, new byte[1], Cancellation);
+            var lease = await LeaseAsync(queue);
 
-        await Eventually.UntilAsync(async () => await ServerNowAsync() >= lease.LeaseExpiresAt - (leaseDuration / 2), "half the lease to pass", Patience, Cancellation);
-        Assert.True(await queue.Queue.RenewLeaseAsync(lease, Cancellation));
-        var renewedDeadline = DateTimeOffset.FromUnixTimeMilliseconds((long)(await server.Redis.GetDatabase().SortedSetScoreAsync(queue.Keys.Leases, job.JobId))!);
-        Assert.True(renewedDeadline >= lease.LeaseExpiresAt + (leaseDuration / 2), $"renewed to {renewedDeadline:O}, first deadline {lease.LeaseExpiresAt:O}");
-        await Eventually.UntilAsync(async () => await ServerNowAsync() > lease.LeaseExpiresAt + TimeSpan.FromMilliseconds(200), "the first deadline to pass", Patience, Cancellation);
+            await Eventually.UntilAsync(async () => await ServerNowAsync() >= lease.LeaseExpiresAt - (leaseDuration / 2), "half the lease to pass", Patience, Cancellation);
+            Assert.True(await queue.Queue.RenewLeaseAsync(lease, Cancellation));
+            var renewedDeadline = DateTimeOffset.FromUnixTimeMilliseconds((long)(await server.Redis.GetDatabase().SortedSetScoreAsync(queue.Keys.Leases, job.JobId))!);
+            Assert.True(renewedDeadline >= lease.LeaseExpiresAt + (leaseDuration / 2), $"renewed to {renewedDeadline:O}, first deadline {lease.LeaseExpiresAt:O}");
+            await Eventually.UntilAsync(async () => await ServerNowAsync() > lease.LeaseExpiresAt + TimeSpan.FromMilliseconds(200), "the first deadline to pass", Patience, Cancellation);
 
-        Assert.Null(await queue.Queue.LeaseAsync("worker-2", TimeSpan.Zero, Cancellation));
-        Assert.True(await queue.Queue.CompleteAsync(lease, new JobResult(JobState.Succeeded, 1), Cancellation));
+            var other = await queue.Queue.LeaseAsync("worker-2", TimeSpan.Zero, Cancellation);
+            var checkedAt = await ServerNowAsync();
+            if (other is not null && checkedAt >= renewedDeadline && attempt < 3)
+            {
+                // A loaded machine (a full-suite run) stalled this test past the renewed deadline too, where handing the
+                // job out again is right: the check proved nothing, so it is made again.
+                continue;
+            }
+
+            Assert.True(other is null, $"handed out again at {checkedAt:O}, before the renewed deadline {renewedDeadline:O} (attempt {attempt})");
+            Assert.True(await queue.Queue.CompleteAsync(lease, new JobResult(JobState.Succeeded, 1), Cancellation));
+            return;
+        }
     }
 
     [Fact]

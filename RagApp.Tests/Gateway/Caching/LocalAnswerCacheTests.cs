@@ -119,6 +119,23 @@ public sealed class LocalAnswerCacheTests : IAsyncLifetime
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task AnswerOfALaterGenerationThanTheGatewayKnew_IsFoundByTheNextQuestion()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var cache = CreateCache(new QueryCacheOptions { LocalTimeToLive = TimeSpan.Zero });
+        var question = Question("what do owls eat?");
+        var miss = await cache.LookupAsync(question, stream: false, cancellationToken);
+        Assert.Equal(3, miss.Token!.Generation);
+
+        // RagApp.Rag answered at generation 9: its announcement had not reached the gateway yet when the question came.
+        await cache.StoreAnswerAsync(miss, Answer("Mice.", generation: 9));
+
+        var next = await cache.LookupAsync(question, stream: false, cancellationToken);
+        Assert.Equal(9, next.Token!.Generation);
+        Assert.NotNull(next.Answer);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Flush_EmptiesTheLocalCopy()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
