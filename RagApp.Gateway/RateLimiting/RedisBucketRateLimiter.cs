@@ -74,27 +74,9 @@ internal sealed class RedisBucketRateLimiter(
                 return BucketLease.Granted;
             }
 
-            Task<RefillOutcome> refill;
-            TaskCompletionSource<RefillOutcome>? mine = null;
-            lock (_gate)
-            {
-                // One refill at a time: the requests that find the lease empty meanwhile wait for it and share what it
-                // brings, instead of each taking a lease from Redis (and all but the last being thrown away).
-                if (_refill is null)
-                {
-                    mine = new TaskCompletionSource<RefillOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    _refill = mine.Task;
-                }
-
-                refill = _refill;
-            }
-
-            if (mine is not null)
-            {
-                await CompleteRefillAsync(mine);
-            }
-
-            var outcome = await refill;
+            // One refill at a time: the requests that find the lease empty meanwhile wait for it and share what it
+            // brings, instead of each taking a lease from Redis (and all but the last being thrown away).
+            var outcome = await JoinOrStartRefill(onlyWhenLow: false)!;
             switch (outcome.Kind)
             {
                 case RefillKind.Refused:
@@ -113,27 +95,39 @@ internal sealed class RedisBucketRateLimiter(
     /// <summary>Starts a refill in the background when a large lease is half spent and none is in flight.</summary>
     private void RefillAheadIfLow()
     {
-        if (_leaseSize < RefillAheadFrom)
+        if (_leaseSize >= RefillAheadFrom)
         {
-            return;
+            // Nobody waits for it: its tokens join the pool, a refusal or an unreachable Redis is met by the next
+            // request that finds the pool empty.
+            _ = JoinOrStartRefill(onlyWhenLow: true);
         }
+    }
 
+    /// <summary>
+    /// The refill in flight, or a new one; with <paramref name="onlyWhenLow"/>, a new one only once half the lease is
+    /// spent (null otherwise).
+    /// </summary>
+    private Task<RefillOutcome>? JoinOrStartRefill(bool onlyWhenLow)
+    {
         TaskCompletionSource<RefillOutcome>? mine = null;
+        Task<RefillOutcome>? refill;
         lock (_gate)
         {
-            if (_refill is null && _leased * 2 < _leaseSize)
+            if (_refill is null && (!onlyWhenLow || _leased * 2 < _leaseSize))
             {
                 mine = new TaskCompletionSource<RefillOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
                 _refill = mine.Task;
             }
+
+            refill = _refill;
         }
 
         if (mine is not null)
         {
-            // Nobody waits for it: its tokens join the pool, a refusal or an unreachable Redis is met by the next
-            // request that finds the pool empty.
             _ = CompleteRefillAsync(mine);
         }
+
+        return refill;
     }
 
     /// <summary>The pool is filled and the refill cleared before anyone waiting on it resumes.</summary>
