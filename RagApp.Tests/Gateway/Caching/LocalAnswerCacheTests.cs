@@ -1,15 +1,9 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using RagApp.Core.Redis;
 using RagApp.Gateway.Apis;
 using RagApp.Gateway.Caching;
-using RagApp.Tests.Queue;
-using RagApp.Tests.Support;
 using Rpc = RagApp.Core.Grpc.V1;
 
 namespace RagApp.Tests.Gateway.Caching;
@@ -29,38 +23,18 @@ public sealed class LocalAnswerCacheTests : IAsyncLifetime
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
-    private readonly GarnetQueueServerFixture _garnet = new();
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-06-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-    private ServiceProvider? _services;
-    private IndexGenerationWatcher? _watcher;
+    private QueryCacheOverGarnet? _harness;
 
-    public async ValueTask InitializeAsync()
-    {
-        await _garnet.InitializeAsync();
-        await _garnet.Redis.GetDatabase().StringSetAsync(RedisKeys.IndexGeneration, new IndexGenerationToken("local-test", 3).ToString());
-        var services = new ServiceCollection();
-        services.AddMetrics();
-        services.AddOptions<QueryCacheOptions>();
-        _services = services.BuildServiceProvider();
-        _watcher = new IndexGenerationWatcher(() => _garnet.Redis, TimeProvider.System, NullLogger<IndexGenerationWatcher>.Instance);
-        await _watcher.StartAsync(TestContext.Current.CancellationToken);
-        await Eventually.UntilAsync(() => Task.FromResult(_watcher.Current is not null), "the token", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-    }
+    public async ValueTask InitializeAsync() =>
+        _harness = await QueryCacheOverGarnet.StartAsync(new IndexGenerationToken("local-test", 3), configure: null, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        if (_watcher is not null)
+        if (_harness is not null)
         {
-            await _watcher.StopAsync(CancellationToken.None);
-            _watcher.Dispose();
+            await _harness.DisposeAsync();
         }
-
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
-
-        await _garnet.DisposeAsync();
     }
 
     [Fact(Timeout = Timeout)]
@@ -74,7 +48,7 @@ public sealed class LocalAnswerCacheTests : IAsyncLifetime
         var fromRedis = await cache.LookupAsync(question, stream: false, cancellationToken);
         Assert.NotNull(fromRedis.Answer);
         // Gone from Redis: only the gateway's copy can still answer.
-        Assert.True(await _garnet.Redis.GetDatabase().KeyDeleteAsync(fromRedis.Key!));
+        Assert.True(await _harness!.Redis.GetDatabase().KeyDeleteAsync(fromRedis.Key!));
 
         _clock.Advance(TimeSpan.FromSeconds(4));
         Assert.Same(fromRedis.Answer, (await cache.LookupAsync(question, stream: false, cancellationToken)).Answer);
@@ -91,10 +65,10 @@ public sealed class LocalAnswerCacheTests : IAsyncLifetime
         var first = await cache.LookupAsync(question, stream: false, cancellationToken);
         await cache.StoreAnswerAsync(first, Answer("Short waves scatter more."));
         // The Redis entry has 30 s left when the gateway reads it.
-        await _garnet.Redis.GetDatabase().KeyExpireAsync(first.Key!, TimeSpan.FromSeconds(30));
+        await _harness!.Redis.GetDatabase().KeyExpireAsync(first.Key!, TimeSpan.FromSeconds(30));
 
         Assert.NotNull((await cache.LookupAsync(question, stream: false, cancellationToken)).Answer);
-        await _garnet.Redis.GetDatabase().KeyDeleteAsync(first.Key!);
+        await _harness!.Redis.GetDatabase().KeyDeleteAsync(first.Key!);
         _clock.Advance(TimeSpan.FromSeconds(29));
         Assert.NotNull((await cache.LookupAsync(question, stream: false, cancellationToken)).Answer);
         _clock.Advance(TimeSpan.FromSeconds(2));
@@ -111,7 +85,7 @@ public sealed class LocalAnswerCacheTests : IAsyncLifetime
         Assert.NotNull((await cache.LookupAsync(question, stream: false, cancellationToken)).Answer);
 
         // An answer of a later generation moves the gateway's token on, as a write announced by RagApp.Rag would.
-        _watcher!.Observe(4);
+        _harness!.Watcher.Observe(4);
 
         var after = await cache.LookupAsync(question, stream: false, cancellationToken);
         Assert.Null(after.Answer);
@@ -159,7 +133,7 @@ public sealed class LocalAnswerCacheTests : IAsyncLifetime
         var hit = await cache.LookupAsync(question, stream: false, cancellationToken);
         Assert.NotNull(hit.Answer);
 
-        await _garnet.Redis.GetDatabase().KeyDeleteAsync(hit.Key!);
+        await _harness!.Redis.GetDatabase().KeyDeleteAsync(hit.Key!);
 
         Assert.Null((await cache.LookupAsync(question, stream: false, cancellationToken)).Answer);
     }
@@ -195,15 +169,7 @@ public sealed class LocalAnswerCacheTests : IAsyncLifetime
         Assert.Equal(1, prepared.Sources);
     }
 
-    private QueryCache CreateCache(QueryCacheOptions options) => new(
-        _garnet.Redis,
-        _watcher!,
-        new LocalAnswerCache(Options.Create(options), _clock),
-        Options.Create(new JsonOptions { SerializerOptions = { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower } }),
-        new QueryCacheTelemetry(_services!.GetRequiredService<IMeterFactory>()),
-        _services!.GetRequiredService<IOptionsMonitor<QueryCacheOptions>>(),
-        _clock,
-        NullLogger<QueryCache>.Instance);
+    private QueryCache CreateCache(QueryCacheOptions options) => _harness!.CreateCache(new LocalAnswerCache(Options.Create(options), _clock), _clock);
 
     private static Rpc.QueryRequest Question(string text) => new() { Question = text, MaxResults = 5 };
 

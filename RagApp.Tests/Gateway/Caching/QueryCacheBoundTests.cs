@@ -1,10 +1,6 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RagApp.Core.Redis;
 using RagApp.Gateway.Caching;
-using RagApp.Tests.Queue;
 using RagApp.Tests.Support;
 using StackExchange.Redis;
 using Rpc = RagApp.Core.Grpc.V1;
@@ -22,41 +18,21 @@ public sealed class QueryCacheBoundTests : IAsyncLifetime
     private const long Bound = 64 * 1024;
     private const int AnswerBytes = 4000;
 
-    private readonly GarnetQueueServerFixture _garnet = new();
-    private ServiceProvider? _services;
-    private IndexGenerationWatcher? _watcher;
+    private QueryCacheOverGarnet? _harness;
 
-    public async ValueTask InitializeAsync()
-    {
-        await _garnet.InitializeAsync();
-        await _garnet.Redis.GetDatabase().StringSetAsync(RedisKeys.IndexGeneration, new IndexGenerationToken("bound-test", 5).ToString());
-        var services = new ServiceCollection();
-        services.AddMetrics();
-        services.AddOptions<QueryCacheOptions>().Configure(options =>
+    public async ValueTask InitializeAsync() =>
+        _harness = await QueryCacheOverGarnet.StartAsync(new IndexGenerationToken("bound-test", 5), options =>
         {
             options.MaxTotalBytes = Bound;
             options.MaxEntryBytes = 16 * 1024;
-        });
-        _services = services.BuildServiceProvider();
-        _watcher = new IndexGenerationWatcher(() => _garnet.Redis, TimeProvider.System, NullLogger<IndexGenerationWatcher>.Instance);
-        await _watcher.StartAsync(TestContext.Current.CancellationToken);
-        await Eventually.UntilAsync(() => Task.FromResult(_watcher.Current is not null), "the token", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-    }
+        }, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        if (_watcher is not null)
+        if (_harness is not null)
         {
-            await _watcher.StopAsync(CancellationToken.None);
-            _watcher.Dispose();
+            await _harness.DisposeAsync();
         }
-
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
-
-        await _garnet.DisposeAsync();
     }
 
     [Fact(Timeout = Timeout)]
@@ -116,18 +92,11 @@ public sealed class QueryCacheBoundTests : IAsyncLifetime
         Assert.NotNull((await cache.LookupAsync(Question("a question with a short answer"), stream: false, cancellationToken)).Answer);
     }
 
-    private IDatabase Database => _garnet.Redis.GetDatabase();
+    private IDatabase Database => _harness!.Redis.GetDatabase();
 
-    private QueryCache CreateCache() => new(
-        _garnet.Redis,
-        _watcher!,
-        // No local copy: what these tests look at is what Redis holds.
-        new LocalAnswerCache(Options.Create(new QueryCacheOptions { LocalTimeToLive = TimeSpan.Zero }), TimeProvider.System),
-        Options.Create(new Microsoft.AspNetCore.Http.Json.JsonOptions()),
-        new QueryCacheTelemetry(_services!.GetRequiredService<IMeterFactory>()),
-        _services!.GetRequiredService<IOptionsMonitor<QueryCacheOptions>>(),
-        TimeProvider.System,
-        NullLogger<QueryCache>.Instance);
+    // No local copy: what these tests look at is what Redis holds.
+    private QueryCache CreateCache() =>
+        _harness!.CreateCache(new LocalAnswerCache(Options.Create(new QueryCacheOptions { LocalTimeToLive = TimeSpan.Zero }), TimeProvider.System), TimeProvider.System);
 
     private static Rpc.QueryRequest Question(string text) => new() { Question = text, MaxResults = 5 };
 
