@@ -3,7 +3,8 @@ namespace RagApp.Rag.Index.Embedded;
 /// <summary>
 /// Chunk slots with their L2-normalised vectors in one contiguous float array (slot i at [i*dims, (i+1)*dims)),
 /// so a dense scan is a run of SIMD dot products with no per-chunk objects touched. Freed slots are reused
-/// lowest first, which keeps the scanned range tight; a freed slot holds no chunk and is skipped.
+/// lowest first, which keeps the scanned range tight; a freed slot holds no chunk and is skipped. Beside the floats it
+/// keeps each vector's 8-bit copy and scale (<see cref="Int8Vectors"/>) for the dense scan's first pass.
 /// </summary>
 internal sealed class ChunkTable
 {
@@ -11,6 +12,8 @@ internal sealed class ChunkTable
 
     private readonly SortedSet<int> _freeSlots = [];
     private float[] _vectors = [];
+    private sbyte[] _quantized = [];
+    private float[] _scales = [];
     private StoredChunk?[] _chunks = [];
 
     public int Dimensions { get; private set; }
@@ -21,6 +24,18 @@ internal sealed class ChunkTable
     public int Count { get; private set; }
 
     public ReadOnlySpan<float> Vectors => _vectors.AsSpan(0, SlotLimit * Dimensions);
+
+    /// <summary>The 8-bit copies, laid out like <see cref="Vectors"/>.</summary>
+    public ReadOnlySpan<sbyte> QuantizedVectors => _quantized.AsSpan(0, SlotLimit * Dimensions);
+
+    /// <summary>Per slot, the factor from a quantized vector's bytes back to its components (0 for a free slot).</summary>
+    public ReadOnlySpan<float> QuantizedScales => _scales.AsSpan(0, SlotLimit);
+
+    /// <summary>
+    /// The largest <see cref="Int8Vectors.RoundingError"/> of any vector the table has held: an upper bound for every
+    /// vector in it (kept after a removal, where it can only be too cautious).
+    /// </summary>
+    public float LargestRoundingError { get; private set; }
 
     public StoredChunk? ChunkAt(int slot) => _chunks[slot];
 
@@ -70,6 +85,9 @@ internal sealed class ChunkTable
             VectorMath.Normalize(vector, _vectors.AsSpan(slot * Dimensions, Dimensions));
         }
 
+        var bytes = _quantized.AsSpan(slot * Dimensions, Dimensions);
+        _scales[slot] = Int8Vectors.Quantize(VectorAt(slot), bytes);
+        LargestRoundingError = Math.Max(LargestRoundingError, Int8Vectors.RoundingError(VectorAt(slot), bytes, _scales[slot]));
         _chunks[slot] = chunk;
         Count++;
         return slot;
@@ -84,6 +102,8 @@ internal sealed class ChunkTable
 
         _chunks[slot] = null;
         _vectors.AsSpan(slot * Dimensions, Dimensions).Clear();
+        _quantized.AsSpan(slot * Dimensions, Dimensions).Clear();
+        _scales[slot] = 0;
         Count--;
         _freeSlots.Add(slot);
         while (SlotLimit > 0 && _freeSlots.Contains(SlotLimit - 1))
@@ -108,5 +128,7 @@ internal sealed class ChunkTable
 
         Array.Resize(ref _chunks, capacity);
         Array.Resize(ref _vectors, checked(capacity * Dimensions));
+        Array.Resize(ref _quantized, checked(capacity * Dimensions));
+        Array.Resize(ref _scales, capacity);
     }
 }

@@ -20,6 +20,12 @@ internal sealed class TopKCollector
 
     public int Count { get; private set; }
 
+    /// <summary>The lowest score kept (the heap's root); meaningful only when <see cref="Count"/> is above 0.</summary>
+    public float WorstScore => _scores[0];
+
+    /// <summary>The kept slots, in no particular order.</summary>
+    public ReadOnlySpan<int> Slots => _slots.AsSpan(0, Count);
+
     public void Offer(int slot, float score)
     {
         if (Count < _slots.Length)
