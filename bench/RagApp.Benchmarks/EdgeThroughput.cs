@@ -51,8 +51,7 @@ internal static partial class EdgeThroughput
         var dataDirectory = Path.Combine(Path.GetTempPath(), "ragapp-bench", Guid.NewGuid().ToString("N"));
         var builder = await LocalApplication.CreateBuilderAsync(dataDirectory, $"Parameters:api-keys={apiKey}");
         // The gateway's own endpoint: without the local orchestrator's proxy in front of it.
-        var gatewayResource = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "gateway");
-        builder.CreateResourceBuilder(gatewayResource).WithEndpoint("http", endpoint => endpoint.IsProxied = false);
+        LocalApplication.WithoutProxies(builder, "gateway");
         await using var app = await builder.BuildAsync();
         await app.StartAsync();
         foreach (var resource in new[] { "redis", "rag", "ingest-worker", "gateway" })

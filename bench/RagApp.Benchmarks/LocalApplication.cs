@@ -35,4 +35,17 @@ internal static class LocalApplication
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical));
         return builder;
     }
+
+    /// <summary>
+    /// Takes the local orchestrator's proxy out from in front of the named services' "http" endpoints: callers (the
+    /// benchmark, and the services through service discovery) reach each service's own port, as they do in a
+    /// deployment, where no such proxy runs. The proxy copies every byte of every request through one more process.
+    /// </summary>
+    public static void WithoutProxies(IDistributedApplicationTestingBuilder builder, params string[] services)
+    {
+        foreach (var resource in builder.Resources.OfType<ProjectResource>().Where(resource => services.Contains(resource.Name)))
+        {
+            builder.CreateResourceBuilder(resource).WithEndpoint("http", endpoint => endpoint.IsProxied = false);
+        }
+    }
 }

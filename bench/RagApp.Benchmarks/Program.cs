@@ -10,7 +10,7 @@ if (args.Length > 0 && args[0] == "answers")
     return;
 }
 
-// dotnet run -c Release --project bench/RagApp.Benchmarks -- query-latency [chunks=10000] [questions at 1=500] [questions at 8=1000]:
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- query-latency [chunks=10000] [questions at 1=500] [questions at 8=1000] [data folder] [proxied]:
 // p50/p95/p99 of questions through the gateway (or RagApp.Rag's gRPC Query, labelled) against the question embedding alone.
 if (args.Length > 0 && args[0] == "query-latency")
 {

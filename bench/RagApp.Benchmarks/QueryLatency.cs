@@ -20,9 +20,11 @@ internal static class QueryLatency
     private const int Seed = 20261203;
     private const int EmbeddingQuestions = 2_000;
 
-    // dotnet run -c Release --project bench/RagApp.Benchmarks -- query-latency [chunks] [questions at 1] [questions at 8] [data folder]
+    // dotnet run -c Release --project bench/RagApp.Benchmarks -- query-latency [chunks] [questions at 1] [questions at 8] [data folder] [proxied]
     public static async Task RunAsync(string[] args)
     {
+        var proxied = args.Contains("proxied");
+        args = [.. args.Where(arg => arg != "proxied")];
         var chunkCount = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
         var atOne = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500;
         var atEight = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000;
@@ -40,6 +42,13 @@ internal static class QueryLatency
 
         var dataDirectory = Path.Combine(Path.GetTempPath(), "ragapp-bench", Guid.NewGuid().ToString("N"));
         var builder = await LocalApplication.CreateBuilderAsync(dataDirectory);
+        // The services' own endpoints, as in a deployment: the local orchestrator's proxy (its CPU is the "dcp"
+        // column) stays out of both hops unless asked for with "proxied".
+        if (!proxied)
+        {
+            LocalApplication.WithoutProxies(builder, "gateway", "rag");
+        }
+
         LatencyPhase one, eight;
         string label;
         await using (var app = await builder.BuildAsync())
@@ -59,7 +68,7 @@ internal static class QueryLatency
             IQueryTarget target = await RestQueryTarget.ExistsAsync(gateway, questions.Take(1)[0], CancellationToken.None)
                 ? new RestQueryTarget(gateway)
                 : new GrpcQueryTarget(new RagService.RagServiceClient(channel));
-            label = target.Label;
+            label = target.Label + (proxied ? ", through the local orchestrator's proxies" : ", the services' own endpoints (no orchestrator proxy)");
             Console.WriteLine($"Questions go to: {label}");
 
             // Warm-up: the services compile and tier up their hot paths on the first few hundred requests, and the
