@@ -1,15 +1,26 @@
+using Microsoft.Extensions.Logging;
+
 namespace RagApp.Rag.Index.Qdrant.Coordination;
 
 /// <summary>
 /// Coordination within one process, used when there is no "redis" connection: correct for a single RagApp.Rag replica
-/// only, since another process has its own counter and locks.
+/// only, since another process has its own counter and locks. It says so in the log when the service starts with it,
+/// since nothing else would tell an operator who scaled RagApp.Rag out that its replicas now race each other's writes.
 /// </summary>
-internal sealed class InProcessQdrantWriteCoordinator : IQdrantWriteCoordinator, IDisposable
+internal sealed partial class InProcessQdrantWriteCoordinator : IQdrantWriteCoordinator, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (long Version, long Generation)> _documents = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _registryGate = new(1, 1);
     private long _generation;
+
+    public InProcessQdrantWriteCoordinator(ILogger<InProcessQdrantWriteCoordinator>? logger = null)
+    {
+        if (logger is not null)
+        {
+            LogSingleReplicaOnly(logger);
+        }
+    }
 
     public Task<QdrantWriteClaim> ClaimAsync(string documentId, long incomingVersion, long storedVersion, long generationFloor, CancellationToken cancellationToken)
     {
@@ -62,4 +73,7 @@ internal sealed class InProcessQdrantWriteCoordinator : IQdrantWriteCoordinator,
             return ValueTask.CompletedTask;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Qdrant store has no \"redis\" connection: index generations and the order of each document's writes are kept in this process only, which is correct for one RagApp.Rag replica and wrong for more (their writes would race). Give RagApp.Rag the \"redis\" connection before running a second replica.")]
+    private static partial void LogSingleReplicaOnly(ILogger logger);
 }
