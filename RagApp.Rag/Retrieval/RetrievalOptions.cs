@@ -30,6 +30,10 @@ internal sealed class RetrievalOptions
     [Range(0.0, SearchOptions.MaxFeedbackWeight)]
     public double FeedbackWeight { get; set; } = SearchOptions.Default.FeedbackWeight;
 
+    /// <summary>Adaptive fusion: softmax temperature of the feedback candidates' fused scores (0: equal weights).</summary>
+    [Range(0.0, SearchOptions.MaxFeedbackTemperature)]
+    public double FeedbackTemperature { get; set; } = SearchOptions.Default.FeedbackTemperature;
+
     /// <summary>Candidates each signal contributes to the fusion.</summary>
     [Range(1, SearchOptions.MaxResults)]
     public int CandidateCount { get; set; } = SearchOptions.Default.CandidateCount;
@@ -42,6 +46,7 @@ internal sealed class RetrievalOptions
         ConfidenceExponent = ConfidenceExponent,
         FeedbackDocuments = FeedbackDocuments,
         FeedbackWeight = FeedbackWeight,
+        FeedbackTemperature = FeedbackTemperature,
         CandidateCount = CandidateCount,
     };
 }

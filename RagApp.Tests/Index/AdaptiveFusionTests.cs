@@ -97,6 +97,42 @@ public sealed class AdaptiveFusionTests
     }
 
     [Fact]
+    public void FeedbackShares_AreOneWithoutATemperature_AndFallByEPerTemperatureBelowTheBest()
+    {
+        Assert.Equal([1, 1, 1], AdaptiveFusion.FeedbackShares([3, 2.5, 1], temperature: 0));
+
+        var shares = AdaptiveFusion.FeedbackShares([3, 2.5, 1], temperature: 0.5);
+
+        Assert.Equal(1, shares[0], 9);
+        Assert.Equal(Math.Exp(-1), shares[1], 9);
+        Assert.Equal(Math.Exp(-4), shares[2], 9);
+    }
+
+    [Fact]
+    public void FeedbackTemperature_LetsAClearFusedWinnerLeadTheFeedback()
+    {
+        // The first pass puts A far ahead of B (fused z about 1.15 against 0.03). Fed back equally, B pulls the question
+        // towards itself and stays ahead of D; weighted by their fused scores, A leads, and D (close to A) passes B.
+        var equal = Fuse(new SearchOptions { FeedbackDocuments = 2, FeedbackWeight = 2 }).Select(hit => hit.Key).ToList();
+        var weighted = Fuse(new SearchOptions { FeedbackDocuments = 2, FeedbackWeight = 2, FeedbackTemperature = 0.25 }).Select(hit => hit.Key).ToList();
+
+        Assert.True(equal.IndexOf("B") < equal.IndexOf("D"));
+        Assert.True(weighted.IndexOf("D") < weighted.IndexOf("B"));
+        Assert.Equal("A", weighted[0]);
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(double.NaN)]
+    [InlineData(101.0)]
+    public void Validate_RefusesAnOutOfRangeFeedbackTemperature(double temperature)
+    {
+        var options = new SearchOptions { FeedbackTemperature = temperature };
+
+        Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+    }
+
+    [Fact]
     public void WithoutAQuestionVector_OnlyTheKeywordSignalRanks()
     {
         var fused = AdaptiveFusion.Fuse([], Keyword, 10, ReadOnlySpan<float>.Empty, key => Vectors[key], SearchOptions.Default, 10);

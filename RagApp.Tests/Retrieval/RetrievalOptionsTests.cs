@@ -14,7 +14,7 @@ public sealed class RetrievalOptionsTests
 
         Assert.Equal(SearchOptions.Default, options);
         Assert.Equal(FusionMethod.Adaptive, options.Fusion);
-        Assert.Equal((0.8, 0.0, 3, 1.0), (options.DenseWeight, options.ConfidenceExponent, options.FeedbackDocuments, options.FeedbackWeight));
+        Assert.Equal((0.8, 0.0, 3, 1.0, 0.0), (options.DenseWeight, options.ConfidenceExponent, options.FeedbackDocuments, options.FeedbackWeight, options.FeedbackTemperature));
         Assert.True(IsValid(new RetrievalOptions(), out _));
     }
 
@@ -25,6 +25,8 @@ public sealed class RetrievalOptionsTests
     [InlineData(nameof(RetrievalOptions.FeedbackDocuments), 101.0)]
     [InlineData(nameof(RetrievalOptions.FeedbackWeight), -0.1)]
     [InlineData(nameof(RetrievalOptions.FeedbackWeight), 10.5)]
+    [InlineData(nameof(RetrievalOptions.FeedbackTemperature), -0.1)]
+    [InlineData(nameof(RetrievalOptions.FeedbackTemperature), 100.5)]
     [InlineData(nameof(RetrievalOptions.DenseWeight), 1.1)]
     public void OutOfRange_IsRefused_NamingTheSetting(string setting, double value)
     {

@@ -47,7 +47,8 @@ if (args.Length > 0 && args[0] == "answers-api")
 // fixed seed; settings such as Rag:Retrieval:FeedbackWeight=0.5 apply to every mode; --modes=dense,keyword,adaptive,weighted,rrf
 // measures only those).
 // ... -- retrieval-tune [BEIR folder] [max queries] "Key=value;Key=value" ...: each Rag:Retrieval configuration scored
-// against the store directly, for tuning (no RPC; the reported numbers come from "retrieval").
+// against the store directly, for tuning (no RPC; the reported numbers come from "retrieval"); Section:Key=value
+// arguments (e.g. VectorStore:Keyword:K1=1.2) apply to the index and every configuration.
 if (args.Length > 0 && args[0] is "retrieval" or "retrieval-tune")
 {
     var folder = args.Length > 1 ? args[1] : Path.Combine("..", "shared", "data", "cranfield");
@@ -61,7 +62,11 @@ if (args.Length > 0 && args[0] is "retrieval" or "retrieval-tune")
     }
     else
     {
-        await RetrievalBenchmark.TuneAsync(folder, sample, seed: 20261202, new Dictionary<string, string?>(), rest);
+        // Section:Key=value arguments (e.g. VectorStore:Keyword:K1=1.2) apply to the index and every configuration.
+        var tuneSettings = rest.Where(arg => arg.Split('=', 2)[0].Contains(':', StringComparison.Ordinal))
+            .Select(arg => arg.Split('=', 2)).ToDictionary(pair => pair[0], pair => (string?)pair[1]);
+        var configurations = rest.Where(arg => !arg.Split('=', 2)[0].Contains(':', StringComparison.Ordinal)).ToList();
+        await RetrievalBenchmark.TuneAsync(folder, sample, seed: 20261202, tuneSettings, configurations);
     }
 
     return;

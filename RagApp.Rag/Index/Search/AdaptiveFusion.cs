@@ -21,7 +21,10 @@ namespace RagApp.Rag.Index.Search;
 /// feedback), by <see cref="SearchOptions.FeedbackWeight"/> times how much the two signals disagree on their top
 /// ten: when they agree there is nothing to learn; when they do not, the fused top (which used both) is better
 /// evidence than either, so the pool is re-scored with the moved vector and fused again. (Searching the whole
-/// collection again with it measured the same on both evaluation sets, for a second dense scan per question.)</item>
+/// collection again with it measured the same on both evaluation sets, for a second dense scan per question.)
+/// With a <see cref="SearchOptions.FeedbackTemperature"/> the top candidates count by how close their fused score
+/// comes to the best one's (a softmax), so a clear winner feeds back alone and near-ties share; 0 (the default)
+/// averages them equally.</item>
 /// </list>
 /// </summary>
 internal static class AdaptiveFusion
@@ -55,7 +58,7 @@ internal static class AdaptiveFusion
         if (denseSignal is not null && keywordSignal is not null && options.FeedbackDocuments > 0 && options.FeedbackWeight > 0)
         {
             var weight = options.FeedbackWeight * Disagreement(dense, keyword);
-            if (weight > 0 && Feedback(query, queryNorm, pool.Vectors, fused, options.FeedbackDocuments, weight) is { } moved)
+            if (weight > 0 && Feedback(query, queryNorm, pool.Vectors, fused, options.FeedbackDocuments, options.FeedbackTemperature, weight) is { } moved)
             {
                 fused = Combine(Standardise(pool.CosinesTo(moved)), keywordSignal, options);
             }
@@ -155,30 +158,36 @@ internal static class AdaptiveFusion
         return fused;
     }
 
-    /// <summary>The question vector (unit length) plus <paramref name="weight"/> times the mean unit vector of the top fused candidates, normalised.</summary>
-    private static float[]? Feedback(ReadOnlySpan<float> query, double queryNorm, ReadOnlyMemory<float>[] vectors, double[] fused, int documents, double weight)
+    /// <summary>
+    /// The question vector (unit length) plus <paramref name="weight"/> times the (weighted, see
+    /// <see cref="FeedbackShares"/>) mean unit vector of the top fused candidates, normalised.
+    /// </summary>
+    private static float[]? Feedback(
+        ReadOnlySpan<float> query, double queryNorm, ReadOnlyMemory<float>[] vectors, double[] fused, int documents, double temperature, double weight)
     {
         var moved = new float[query.Length];
-        var used = 0;
-        foreach (var index in TopIndices(fused, Math.Min(documents, fused.Length)))
+        var total = 0.0;
+        var top = TopIndices(fused, Math.Min(documents, fused.Length));
+        var shares = FeedbackShares(top.Select(index => fused[index]).ToArray(), temperature);
+        for (var i = 0; i < top.Length; i++)
         {
-            var vector = vectors[index].Span;
+            var vector = vectors[top[i]].Span;
             var norm = Norm(vector);
             if (vector.Length != query.Length || norm <= 0)
             {
                 continue;
             }
 
-            TensorPrimitives.MultiplyAdd(vector, (float)(1 / norm), moved, moved);
-            used++;
+            TensorPrimitives.MultiplyAdd(vector, (float)(shares[i] / norm), moved, moved);
+            total += shares[i];
         }
 
-        if (used == 0)
+        if (total <= 0)
         {
             return null;
         }
 
-        TensorPrimitives.Multiply(moved, (float)(weight / used), moved);
+        TensorPrimitives.Multiply(moved, (float)(weight / total), moved);
         TensorPrimitives.MultiplyAdd(query, (float)(1 / queryNorm), moved, moved);
 
         // Unit length, so a store's dot products with it are cosines like the first ranking's.
@@ -186,7 +195,23 @@ internal static class AdaptiveFusion
         return moved;
     }
 
-    private static HashSet<int> TopIndices(double[] scores, int count)
+    /// <summary>
+    /// How much each feedback candidate counts, given their fused scores: exp((score − best) / temperature), so the
+    /// best counts 1 and one a temperature below it 1/e; all 1 when the temperature is 0.
+    /// </summary>
+    internal static double[] FeedbackShares(double[] fusedScores, double temperature)
+    {
+        var shares = new double[fusedScores.Length];
+        var best = fusedScores.Length > 0 ? fusedScores.Max() : 0;
+        for (var i = 0; i < shares.Length; i++)
+        {
+            shares[i] = temperature > 0 ? Math.Exp((fusedScores[i] - best) / temperature) : 1;
+        }
+
+        return shares;
+    }
+
+    private static int[] TopIndices(double[] scores, int count)
     {
         var order = new int[scores.Length];
         for (var i = 0; i < order.Length; i++)
@@ -196,7 +221,7 @@ internal static class AdaptiveFusion
 
         // Ties go to the lower index (the earlier, better-ranked candidate) so the choice is deterministic.
         Array.Sort(order, (a, b) => scores[b] != scores[a] ? scores[b].CompareTo(scores[a]) : a.CompareTo(b));
-        return [.. order.Take(count)];
+        return order[..count];
     }
 
     internal static double Norm(ReadOnlySpan<float> vector) => vector.IsEmpty ? 0 : TensorPrimitives.Norm(vector);
