@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -96,6 +97,27 @@ internal sealed partial class QueryCache(
 
         telemetry.RecordMiss(stream);
         return new QueryCacheLookup(key, token) { Request = request };
+    }
+
+    /// <summary>
+    /// The whole answer this gateway holds in its own memory for <paramref name="request"/>, if any, under the same
+    /// conditions as <see cref="LookupAsync"/>; nothing is counted, because a question not found here goes on to
+    /// <see cref="LookupAsync"/>, which counts it.
+    /// </summary>
+    public bool TryGetHeld(Rpc.QueryRequest request, [NotNullWhen(true)] out PreparedAnswer? answer)
+    {
+        answer = null;
+        if (!options.CurrentValue.Enabled || request.SessionId.Length > 0 || watcher.Current is not { } token)
+        {
+            return false;
+        }
+
+        if (local.TryGet(QueryCacheKey.For(request, stream: false, token), out var held))
+        {
+            answer = (PreparedAnswer)held;
+        }
+
+        return answer is not null;
     }
 
     public void RecordHit(bool stream, TimeSpan latency) => telemetry.RecordHit(stream, latency);
