@@ -52,18 +52,20 @@ internal sealed partial class QueryCache(
             return QueryCacheLookup.Bypassed;
         }
 
-        var key = QueryCacheKey.For(request, stream, token);
-        if (local.TryGet(key, out var held))
+        var canonical = QueryCacheKey.Canonical(request, stream, token);
+        if (local.TryGet(canonical, out var held))
         {
+            var key = QueryCacheKey.Of(canonical);
             return stream
                 ? new QueryCacheLookup(key, token) { Events = (IReadOnlyList<Rpc.QueryStreamEvent>)held }
                 : new QueryCacheLookup(key, token) { Answer = (PreparedAnswer)held };
         }
 
+        var redisKey = QueryCacheKey.Of(canonical);
         RedisValueWithExpiry found;
         try
         {
-            found = await redis.GetDatabase().StringGetWithExpiryAsync(key).WaitAsync(cancellationToken);
+            found = await redis.GetDatabase().StringGetWithExpiryAsync(redisKey).WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -80,23 +82,23 @@ internal sealed partial class QueryCache(
                 if (stream)
                 {
                     var events = ReadEvents(value);
-                    local.Set(key, events, value.Length, found.Expiry);
-                    return new QueryCacheLookup(key, token) { Events = events };
+                    local.Set(canonical, events, value.Length + (2L * canonical.Length), found.Expiry);
+                    return new QueryCacheLookup(redisKey, token) { Events = events };
                 }
 
                 var answer = PreparedAnswer.From(Rpc.QueryResponse.Parser.ParseFrom(value), json.Value.SerializerOptions);
-                local.Set(key, answer, answer.Size, found.Expiry);
-                return new QueryCacheLookup(key, token) { Answer = answer };
+                local.Set(canonical, answer, answer.Size + (2L * canonical.Length), found.Expiry);
+                return new QueryCacheLookup(redisKey, token) { Answer = answer };
             }
             catch (Exception exception) when (exception is InvalidProtocolBufferException or InvalidDataException)
             {
                 // Written by hand or by another version: answered afresh, and the store below replaces it.
-                LogUnreadable(key, exception.Message);
+                LogUnreadable(redisKey, exception.Message);
             }
         }
 
         telemetry.RecordMiss(stream);
-        return new QueryCacheLookup(key, token) { Request = request };
+        return new QueryCacheLookup(redisKey, token) { Request = request };
     }
 
     /// <summary>
@@ -112,7 +114,7 @@ internal sealed partial class QueryCache(
             return false;
         }
 
-        if (local.TryGet(QueryCacheKey.For(request, stream: false, token), out var held))
+        if (local.TryGet(QueryCacheKey.Canonical(request, stream: false, token), out var held))
         {
             answer = (PreparedAnswer)held;
         }
