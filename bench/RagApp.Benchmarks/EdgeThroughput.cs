@@ -52,7 +52,12 @@ internal static partial class EdgeThroughput
         var builder = await LocalApplication.CreateBuilderAsync(dataDirectory, $"Parameters:api-keys={apiKey}");
         // The gateway's own endpoint: without the local orchestrator's proxy in front of it.
         var gatewayResource = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "gateway");
-        builder.CreateResourceBuilder(gatewayResource).WithEndpoint("http", endpoint => endpoint.IsProxied = false);
+        // On a free port rather than its launch profile's 8080, which an application already running here may hold.
+        builder.CreateResourceBuilder(gatewayResource).WithEndpoint("http", endpoint =>
+        {
+            endpoint.IsProxied = false;
+            endpoint.Port = FreePort();
+        });
         await using var app = await builder.BuildAsync();
         await app.StartAsync();
         foreach (var resource in new[] { "redis", "rag", "ingest-worker", "gateway" })
@@ -104,6 +109,13 @@ internal static partial class EdgeThroughput
         {
             // A service may still be flushing; the temp cleaner takes it.
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<(byte[] Body, bool Cached)> AskAsync(HttpClient client, Uri url, string body, string apiKey)
