@@ -7,8 +7,8 @@ namespace RagApp.Gateway.Caching;
 /// <summary>
 /// The hottest cached answers in the gateway's own memory, in front of Redis, for at most
 /// <see cref="QueryCacheOptions.LocalTimeToLive"/> and within <see cref="QueryCacheOptions.LocalMaxBytes"/>. Entries are
-/// keyed like Redis's (<see cref="QueryCacheKey"/>, which holds the index generation token), so they are exactly as
-/// fresh: a write to the index changes the key of every question. What the short lifetime bounds is how long a flush
+/// keyed on the text Redis's key is the digest of (<see cref="QueryCacheKey.Canonical"/>, which holds the index
+/// generation token), so they are exactly as fresh: a write to the index changes the key of every question. What the short lifetime bounds is how long a flush
 /// from another replica, or an eviction in Redis, takes to reach this one.
 /// </summary>
 internal sealed class LocalAnswerCache : IDisposable

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -51,18 +52,20 @@ internal sealed partial class QueryCache(
             return QueryCacheLookup.Bypassed;
         }
 
-        var key = QueryCacheKey.For(request, stream, token);
-        if (local.TryGet(key, out var held))
+        var canonical = QueryCacheKey.Canonical(request, stream, token);
+        if (local.TryGet(canonical, out var held))
         {
+            var key = QueryCacheKey.Of(canonical);
             return stream
                 ? new QueryCacheLookup(key, token) { Events = (IReadOnlyList<Rpc.QueryStreamEvent>)held }
                 : new QueryCacheLookup(key, token) { Answer = (PreparedAnswer)held };
         }
 
+        var redisKey = QueryCacheKey.Of(canonical);
         RedisValueWithExpiry found;
         try
         {
-            found = await redis.GetDatabase().StringGetWithExpiryAsync(key).WaitAsync(cancellationToken);
+            found = await redis.GetDatabase().StringGetWithExpiryAsync(redisKey).WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -79,23 +82,44 @@ internal sealed partial class QueryCache(
                 if (stream)
                 {
                     var events = ReadEvents(value);
-                    local.Set(key, events, value.Length, found.Expiry);
-                    return new QueryCacheLookup(key, token) { Events = events };
+                    local.Set(canonical, events, value.Length + (2L * canonical.Length), found.Expiry);
+                    return new QueryCacheLookup(redisKey, token) { Events = events };
                 }
 
                 var answer = PreparedAnswer.From(Rpc.QueryResponse.Parser.ParseFrom(value), json.Value.SerializerOptions);
-                local.Set(key, answer, answer.Size, found.Expiry);
-                return new QueryCacheLookup(key, token) { Answer = answer };
+                local.Set(canonical, answer, answer.Size + (2L * canonical.Length), found.Expiry);
+                return new QueryCacheLookup(redisKey, token) { Answer = answer };
             }
             catch (Exception exception) when (exception is InvalidProtocolBufferException or InvalidDataException)
             {
                 // Written by hand or by another version: answered afresh, and the store below replaces it.
-                LogUnreadable(key, exception.Message);
+                LogUnreadable(redisKey, exception.Message);
             }
         }
 
         telemetry.RecordMiss(stream);
-        return new QueryCacheLookup(key, token) { Request = request };
+        return new QueryCacheLookup(redisKey, token) { Request = request };
+    }
+
+    /// <summary>
+    /// The whole answer this gateway holds in its own memory for <paramref name="request"/>, if any, under the same
+    /// conditions as <see cref="LookupAsync"/>; nothing is counted, because a question not found here goes on to
+    /// <see cref="LookupAsync"/>, which counts it.
+    /// </summary>
+    public bool TryGetHeld(Rpc.QueryRequest request, [NotNullWhen(true)] out PreparedAnswer? answer)
+    {
+        answer = null;
+        if (!options.CurrentValue.Enabled || request.SessionId.Length > 0 || watcher.Current is not { } token)
+        {
+            return false;
+        }
+
+        if (local.TryGet(QueryCacheKey.Canonical(request, stream: false, token), out var held))
+        {
+            answer = (PreparedAnswer)held;
+        }
+
+        return answer is not null;
     }
 
     public void RecordHit(bool stream, TimeSpan latency) => telemetry.RecordHit(stream, latency);

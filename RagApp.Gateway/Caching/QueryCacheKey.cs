@@ -19,7 +19,17 @@ internal static class QueryCacheKey
     /// <summary>Bumped when the stored form of an entry changes, so that no version reads another's entries.</summary>
     private const string FormatVersion = "1";
 
-    public static string For(Rpc.QueryRequest request, bool stream, IndexGenerationToken token)
+    public static string For(Rpc.QueryRequest request, bool stream, IndexGenerationToken token) => Of(Canonical(request, stream, token));
+
+    /// <summary>The Redis key of a question's <see cref="Canonical"/> text.</summary>
+    public static string Of(string canonical) =>
+        EntryPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+
+    /// <summary>
+    /// The text the Redis key is the digest of. The gateway's own copy (<see cref="LocalAnswerCache"/>) is keyed on it
+    /// directly: a dictionary compares the whole text on a hit, so a local lookup needs no SHA-256, only Redis keys do.
+    /// </summary>
+    public static string Canonical(Rpc.QueryRequest request, bool stream, IndexGenerationToken token)
     {
         var text = new StringBuilder(256);
         Part(text, FormatVersion);
@@ -50,8 +60,7 @@ internal static class QueryCacheKey
             Part(text, "-");
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
-        return EntryPrefix + Convert.ToHexStringLower(hash);
+        return text.ToString();
     }
 
     /// <summary>

@@ -40,6 +40,13 @@ public sealed class QueryCacheOptions : IValidatableObject
     [Range(0, 16L * 1024 * 1024 * 1024)]
     public long LocalMaxBytes { get; set; } = 32L * 1024 * 1024;
 
+    /// <summary>
+    /// Whether a whole answer held in this gateway's memory is served before routing (<c>CachedQueryMiddleware</c>):
+    /// key, body, local copy and a token of the client's local lease checked by hand, everything else (a miss, an
+    /// invalid body, no key, an empty lease) left to the endpoint. False sends every question through the endpoint.
+    /// </summary>
+    public bool HitFastPath { get; set; } = true;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MaxEntryBytes > MaxTotalBytes)

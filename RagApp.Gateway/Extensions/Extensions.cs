@@ -138,6 +138,7 @@ internal static class Extensions
             .ValidateOnStart();
         builder.Services.AddSingleton<RedisTokenBucket>();
         builder.Services.AddSingleton<RateLimitTelemetry>();
+        builder.Services.AddSingleton<RateLimitBuckets>();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -178,6 +179,9 @@ internal static class Extensions
         // Empty-bodied error answers (routing's 404/405, binding's 400) get problem details too.
         app.UseStatusCodePages();
         app.UseMiddleware<RequestTargetLimitMiddleware>();
+        // Cache hits held in memory are answered here, before the per-request work of routing, authentication, the
+        // limiter's middleware and authorization; everything else goes on below (CachedQueryMiddleware).
+        app.UseMiddleware<CachedQueryMiddleware>();
         // Routing first, so that the limiter and authorization see each endpoint's policy. The limiter comes before
         // authorization: a request with a wrong key is counted against its address, so keys cannot be guessed at speed.
         app.UseRouting();

@@ -10,6 +10,24 @@ namespace RagApp.Gateway.Queries;
 /// <summary>Answers from the query cache: the stored answer, or the stored stream replayed event by event.</summary>
 internal sealed partial class QueryHandler
 {
+    /// <summary>
+    /// A hit found before routing (<see cref="CachedQueryMiddleware"/>): its span, tags, metrics and log line as
+    /// <see cref="QueryAsync"/> gives a hit, the span starting at <paramref name="startedAt"/> (the request's arrival at
+    /// the fast path), tagged <c>ragapp.query.fast_path</c>.
+    /// </summary>
+    public Task AnswerHeldAsync(HttpContext context, Rpc.QueryRequest request, PreparedAnswer hit, long started, DateTimeOffset startedAt)
+    {
+        PreparedAnswerResult result;
+        using (var activity = QueryTelemetry.ActivitySource.StartActivity("gateway query", ActivityKind.Internal, parentContext: default, startTime: startedAt))
+        {
+            activity?.SetTag("ragapp.query.fast_path", true);
+            Tag(activity, request);
+            result = AnswerFromCache(hit, activity, started);
+        }
+
+        return result.ExecuteAsync(context);
+    }
+
     private PreparedAnswerResult AnswerFromCache(PreparedAnswer hit, Activity? activity, long started)
     {
         activity?.SetTag("ragapp.query.cached", true);

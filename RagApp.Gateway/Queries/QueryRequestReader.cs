@@ -1,6 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using RagApp.Gateway.Apis;
 using RagApp.Gateway.Documents;
@@ -13,7 +15,7 @@ namespace RagApp.Gateway.Queries;
 /// fault: 400 malformed or invalid, 413 too large, 415 not JSON. RagApp.Rag checks the same rules; checking them here
 /// too answers without a call and in the REST API's own terms (field names, bounds, a UUID's form).
 /// </summary>
-internal sealed class QueryRequestReader(IOptions<QueryOptions> options)
+internal sealed class QueryRequestReader(IOptions<QueryOptions> options, IOptions<JsonOptions> json)
 {
     public const int MinQuestionLength = 3;
     public const int MaxQuestionLength = 4000;
@@ -55,6 +57,29 @@ internal sealed class QueryRequestReader(IOptions<QueryOptions> options)
             return Failed(StatusCodes.Status400BadRequest, title, field, message);
         }
 
+        return Validate(body);
+    }
+
+    /// <summary>
+    /// A question from a body already in memory (UTF-8 JSON) when it is valid; false for anything
+    /// <see cref="ReadAsync"/> would answer with a problem, which is then left to it.
+    /// </summary>
+    public bool TryRead(ReadOnlySpan<byte> body, [NotNullWhen(true)] out Rpc.QueryRequest? request)
+    {
+        try
+        {
+            request = Validate(JsonSerializer.Deserialize<QueryRequest>(body, json.Value.SerializerOptions)).Request;
+        }
+        catch (JsonException)
+        {
+            request = null;
+        }
+
+        return request is not null;
+    }
+
+    private static QueryReadResult Validate(QueryRequest? body)
+    {
         if (body is null)
         {
             return Failed(StatusCodes.Status400BadRequest, "The request body does not have the expected shape.", "body", ExpectedValue("body"));

@@ -12,8 +12,22 @@ internal static class RateLimitPartitions
 {
     public static string ClientOf(HttpContext context) =>
         context.User.FindFirst(ApiKeyDefaults.FingerprintClaim)?.Value is { } fingerprint
-            ? $"key:{fingerprint}"
-            : $"ip:{context.Connection.RemoteIpAddress}";
+            ? KeyClient(fingerprint)
+            : AddressClient(context);
+
+    /// <summary>The client named by its API key's fingerprint.</summary>
+    public static string KeyClient(string fingerprint) => $"key:{fingerprint}";
+
+    /// <summary>The client named by its address (after <c>X-Forwarded-For</c>, when that was applied).</summary>
+    public static string AddressClient(HttpContext context) => $"ip:{context.Connection.RemoteIpAddress}";
+
+    /// <summary>A policy's limit: its own section's values, else the section's.</summary>
+    public static (int PermitsPerMinute, int Burst) LimitOf(RateLimitOptions settings, string policy) => settings.For(policy switch
+    {
+        RateLimitPolicies.Queries => settings.Queries,
+        RateLimitPolicies.Uploads => settings.Uploads,
+        _ => null,
+    });
 
     public static RateLimitPartition<string> For(HttpContext context, string policy)
     {
@@ -24,19 +38,9 @@ internal static class RateLimitPartitions
             return RateLimitPartition.GetNoLimiter("");
         }
 
-        var (permits, burst) = settings.For(policy switch
-        {
-            RateLimitPolicies.Queries => settings.Queries,
-            RateLimitPolicies.Uploads => settings.Uploads,
-            _ => null,
-        });
-        return RateLimitPartition.Get(ClientOf(context), client => new RedisBucketRateLimiter(
-            services.GetRequiredService<RedisTokenBucket>(),
-            RedisTokenBucket.KeyOf(policy, client),
-            policy,
-            permits,
-            burst,
-            services.GetRequiredService<RateLimitTelemetry>(),
-            services.GetRequiredService<TimeProvider>()));
+        var (permits, burst) = LimitOf(settings, policy);
+        // The limiter itself comes from RateLimitBuckets, which the cache-hit fast path draws on too.
+        var buckets = services.GetRequiredService<RateLimitBuckets>();
+        return RateLimitPartition.Get(ClientOf(context), client => buckets.For(policy, client, permits, burst));
     }
 }

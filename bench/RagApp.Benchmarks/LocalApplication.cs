@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -40,12 +42,25 @@ internal static class LocalApplication
     /// Takes the local orchestrator's proxy out from in front of the named services' "http" endpoints: callers (the
     /// benchmark, and the services through service discovery) reach each service's own port, as they do in a
     /// deployment, where no such proxy runs. The proxy copies every byte of every request through one more process.
+    /// Each gets a free port rather than its launch profile's (the gateway's 8080), which an application already
+    /// running here may hold.
     /// </summary>
     public static void WithoutProxies(IDistributedApplicationTestingBuilder builder, params string[] services)
     {
         foreach (var resource in builder.Resources.OfType<ProjectResource>().Where(resource => services.Contains(resource.Name)))
         {
-            builder.CreateResourceBuilder(resource).WithEndpoint("http", endpoint => endpoint.IsProxied = false);
+            builder.CreateResourceBuilder(resource).WithEndpoint("http", endpoint =>
+            {
+                endpoint.IsProxied = false;
+                endpoint.Port = FreePort();
+            });
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
