@@ -51,8 +51,9 @@ internal static class LocalApplication
         {
             builder.CreateResourceBuilder(resource).WithEndpoint("http", endpoint =>
             {
+                // Without a proxy the port clients use is the one the service listens on.
                 endpoint.IsProxied = false;
-                endpoint.Port = FreePort();
+                endpoint.Port = endpoint.TargetPort = FreePort();
             });
         }
     }
