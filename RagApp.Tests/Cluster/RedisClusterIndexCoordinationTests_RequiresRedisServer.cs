@@ -125,6 +125,8 @@ public sealed class RedisClusterIndexCoordinationTests_RequiresRedisServer(Redis
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         Assert.SkipWhen(cluster.SkipReason is not null, cluster.SkipReason ?? "");
+        // Other tests on this cluster may have left a token of their own.
+        await cluster.Redis.GetDatabase().KeyDeleteAsync(RedisKeys.IndexGeneration);
         var server = new FakeQdrantServer();
         var collection = "cluster_" + Guid.NewGuid().ToString("N")[..8];
         await using var replicaA = await Replica.StartAsync(server, cluster.PatientConnectionString, collection);
