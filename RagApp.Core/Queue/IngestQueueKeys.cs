@@ -62,7 +62,7 @@ internal sealed class IngestQueueKeys(string queueName)
     public string JobChannel(string jobId) => _jobPrefix + jobId + ":changes";
 
     // The KEYS of each script in QueueScripts, in the order its comment gives. Built here, next to the layout, so that a
-    // test can check every script's keys share one slot (IngestQueueKeySlotTests).
+    // test can check every script's keys share one slot (RedisKeySlotTests).
 
     public RedisKey[] ForEnqueue(string jobId, string documentId) => [Ready, QueuedBytes, Job(jobId), Payload(jobId), Document(documentId)];
 
