@@ -32,6 +32,28 @@ internal sealed partial class LegacyQueueKeyMigration(
     /// <summary>Moves every key of the former layout; returns how many were moved (0 on a store that has none).</summary>
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
+        // A job an earlier-version gateway queued while a pass ran is moved by the next one.
+        var moved = 0;
+        for (var pass = 0; pass < 3; pass++)
+        {
+            var movedNow = await MigrateOnceAsync(cancellationToken);
+            moved += movedNow;
+            if (movedNow == 0)
+            {
+                break;
+            }
+        }
+
+        if (moved > 0)
+        {
+            LogMigrated(moved, options.Value.QueueName);
+        }
+
+        return moved;
+    }
+
+    private async Task<int> MigrateOnceAsync(CancellationToken cancellationToken)
+    {
         // The pattern excludes current job keys (job:{...}); "[^{]" is Redis's (and Garnet's) glob negation.
         var formerJobs = await ScanAsync(RedisKeys.JobPrefix + "[^{]*", cancellationToken);
         var formerQueue = await ScanAsync(_formerQueuePrefix + "*", cancellationToken);
@@ -40,15 +62,24 @@ internal sealed partial class LegacyQueueKeyMigration(
             return 0;
         }
 
+        // Former job keys name no queue: a job moves here when this queue names it (a former or current list or set),
+        // or when it is finished (only its status is left). A live job no list of this queue names belongs to another
+        // queue on the same Redis, whose own processes move it.
+        var ours = await JobIdsNamedAsync(formerQueue);
         var moved = 0;
         foreach (var key in formerJobs)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var rest = key[RedisKeys.JobPrefix.Length..];
             const string payloadSuffix = ":payload";
-            var current = rest.EndsWith(payloadSuffix, StringComparison.Ordinal)
-                ? _keys.Payload(rest[..^payloadSuffix.Length])
-                : _keys.Job(rest);
-            moved += await MoveAsync(key, current, "keep", cancellationToken);
+            var isPayload = rest.EndsWith(payloadSuffix, StringComparison.Ordinal);
+            var jobId = isPayload ? rest[..^payloadSuffix.Length] : rest;
+            if (!ours.Contains(jobId) && !await IsFinishedAsync(RedisKeys.JobPrefix + jobId))
+            {
+                continue;
+            }
+
+            moved += await MoveAsync(key, isPayload ? _keys.Payload(jobId) : _keys.Job(jobId), "keep", cancellationToken);
         }
 
         // Records and the byte count before the lists that name jobs; the processing list before the lease deadlines
@@ -93,7 +124,6 @@ internal sealed partial class LegacyQueueKeyMigration(
             }
         }
 
-        LogMigrated(moved, options.Value.QueueName);
         return moved;
     }
 
@@ -118,6 +148,45 @@ internal sealed partial class LegacyQueueKeyMigration(
             await Task.Delay(delay, timeProvider, stoppingToken);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LastRetry.Ticks));
         }
+    }
+
+    /// <summary>The job ids this queue's lists and sets name, under the former names and the current ones.</summary>
+    private async Task<HashSet<string>> JobIdsNamedAsync(List<string> formerQueue)
+    {
+        var database = redis.GetDatabase();
+        var lists = new List<RedisKey> { _keys.Ready, _keys.Processing, _keys.DeadLetters };
+        var sets = new List<RedisKey> { _keys.Leases, _keys.Delayed, _keys.Retained };
+        foreach (var key in formerQueue)
+        {
+            switch (key[_formerQueuePrefix.Length..])
+            {
+                case "ready" or "processing" or "dead":
+                    lists.Add(key);
+                    break;
+                case "leases" or "delayed" or "retained":
+                    sets.Add(key);
+                    break;
+            }
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var list in lists)
+        {
+            ids.UnionWith((await database.ListRangeAsync(list)).Select(id => (string)id!));
+        }
+
+        foreach (var set in sets)
+        {
+            ids.UnionWith((await database.SortedSetRangeByRankAsync(set)).Select(id => (string)id!));
+        }
+
+        return ids;
+    }
+
+    private async Task<bool> IsFinishedAsync(RedisKey formerJob)
+    {
+        var state = (string?)await redis.GetDatabase().HashGetAsync(formerJob, JobStatusFields.State);
+        return state is nameof(JobState.Succeeded) or nameof(JobState.Unchanged) or nameof(JobState.Superseded) or nameof(JobState.Failed);
     }
 
     private async Task<List<string>> ScanAsync(string pattern, CancellationToken cancellationToken)

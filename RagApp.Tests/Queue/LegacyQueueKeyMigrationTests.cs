@@ -111,6 +111,30 @@ public abstract class LegacyQueueKeyMigrationTests(QueueServerFixture server)
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task TwoQueuesOnOneRedis_EachMovesOnlyItsOwnLiveJobs()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var (queueA, _, optionsA) = Create();
+        var (queueB, statusesB, optionsB) = Create();
+        using var a = queueA;
+        using var b = queueB;
+        var (jobA, jobB) = (TestJobs.Create(), TestJobs.Create());
+        await queueA.EnqueueAsync(jobA, TestJobs.Payload(10, 1), cancellationToken);
+        await queueB.EnqueueAsync(jobB, TestJobs.Payload(20, 2), cancellationToken);
+        await RenameToFormerLayoutAsync(optionsA.QueueName);
+        await RenameToFormerLayoutAsync(optionsB.QueueName);
+
+        await Migration(optionsA).MigrateAsync(cancellationToken);
+
+        Assert.Equal(jobA.JobId, (await LeaseAsync(queueA)).Job.JobId);
+        Assert.Null(await statusesB.GetAsync(jobB.JobId, cancellationToken));
+        await Migration(optionsB).MigrateAsync(cancellationToken);
+        var leased = await LeaseAsync(queueB);
+        Assert.Equal(jobB.JobId, leased.Job.JobId);
+        Assert.Equal(TestJobs.Payload(20, 2), leased.Payload.ToArray());
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task AJobLeasedBeforeTheUpgrade_IsLeasedAgainOnceItsLeaseRunsOut()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
