@@ -25,8 +25,11 @@ public sealed class KubernetesManifestGenerator(
     public const string NameLabel = "app.kubernetes.io/name";
     public const string PartOfLabel = "app.kubernetes.io/part-of";
 
-    /// <summary>The ready list of the ingest queue: RedisKeys.QueuePrefix + IngestQueueOptions.QueueName + ":ready" in RagApp.Core.</summary>
-    public const string ReadyListKey = "queue:ingest:ready";
+    /// <summary>
+    /// The ready list of the ingest queue: RedisKeys.QueuePrefix + the queue name as a hash tag + ":ready" in RagApp.Core
+    /// (IngestQueueKeys).
+    /// </summary>
+    public const string ReadyListKey = "queue:{ingest}:ready";
 
     /// <summary>Ready jobs per worker replica before KEDA adds one: a job embeds a whole document, seconds of a core.</summary>
     public const int JobsPerWorker = 20;

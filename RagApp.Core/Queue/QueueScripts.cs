@@ -2,7 +2,8 @@ namespace RagApp.Core.Queue;
 
 /// <summary>
 /// The Lua scripts behind every state change of a job. Each runs atomically on Redis, and on Garnet with
-/// LuaTransactionMode, which locks exactly the keys passed in KEYS, so every key a script touches is declared.
+/// LuaTransactionMode, which locks exactly the keys passed in KEYS, so every key a script touches is declared; a Redis
+/// Cluster routes a script by its KEYS, which all carry the queue's hash tag (<see cref="IngestQueueKeys"/>).
 /// "Now" is the server's clock (TIME): every consumer judges lease deadlines and retry times by the same clock, whatever
 /// its own says. Only integer arithmetic, and numbers below 2^53: Garnet runs Lua 5.4, Redis Lua 5.1 (doubles). Jobs join
 /// the ready list at its tail and are leased from its head (index 0): Garnet's lists are linked lists whose LINDEX walks

@@ -128,7 +128,7 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         var jobId = lease.Job.JobId;
         var renewed = (long)await Database.ScriptEvaluateAsync(
             QueueScripts.Renew,
-            [_keys.Leases, IngestQueueKeys.Job(jobId)],
+            _keys.ForRenew(jobId),
             [jobId, lease.LeaseToken, LeaseMilliseconds]) > 0;
         if (!renewed)
         {
@@ -155,11 +155,8 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         var jobId = lease.Job.JobId;
         var completed = (int)await Database.ScriptEvaluateAsync(
             QueueScripts.Complete,
-            [
-                _keys.Processing, _keys.Leases, IngestQueueKeys.Job(jobId), IngestQueueKeys.Payload(jobId), _keys.QueuedBytes,
-                _keys.Document(lease.Job.DocumentId),
-            ],
-            [jobId, lease.LeaseToken, outcome.ToString(), chunkCount, RetentionSeconds, IngestQueueKeys.JobChannel(jobId),
+            _keys.ForComplete(jobId, lease.Job.DocumentId),
+            [jobId, lease.LeaseToken, outcome.ToString(), chunkCount, RetentionSeconds, _keys.JobChannel(jobId),
                 result.EmbeddedChunks, result.CachedChunks]) == 1;
         if (completed)
         {
@@ -184,13 +181,10 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
             : RetryBackoff.Delay(lease.Failures + 1, _options.InitialRetryDelay, _options.MaxRetryDelay, Random.Shared.NextDouble());
         var outcome = (int)await Database.ScriptEvaluateAsync(
             QueueScripts.Fail,
-            [
-                _keys.Processing, _keys.Leases, IngestQueueKeys.Job(jobId), IngestQueueKeys.Payload(jobId), _keys.QueuedBytes,
-                _keys.Delayed, _keys.DeadLetters, _keys.Retained,
-            ],
+            _keys.ForFail(jobId),
             [
                 jobId, lease.LeaseToken, error, kind.ToString(), _options.MaxAttempts, (long)delay.TotalMilliseconds,
-                RetentionSeconds, DeadLetterLastIndex, IngestQueueKeys.JobChannel(jobId), _options.MaxDeferrals,
+                RetentionSeconds, DeadLetterLastIndex, _keys.JobChannel(jobId), _options.MaxDeferrals,
                 PayloadRetentionMilliseconds,
             ]);
         switch (outcome)
@@ -214,8 +208,8 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         var jobId = lease.Job.JobId;
         var released = (int)await Database.ScriptEvaluateAsync(
             QueueScripts.Release,
-            [_keys.Processing, _keys.Leases, IngestQueueKeys.Job(jobId), _keys.Ready],
-            [jobId, lease.LeaseToken, IngestQueueKeys.JobChannel(jobId), _keys.WakeChannel]) == 1;
+            _keys.ForRelease(jobId),
+            [jobId, lease.LeaseToken, _keys.JobChannel(jobId), _keys.WakeChannel]) == 1;
         if (released)
         {
             LogReleased(jobId);
@@ -234,8 +228,8 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var outcome = (int)await Database.ScriptEvaluateAsync(
             QueueScripts.Retry,
-            [IngestQueueKeys.Job(jobId), IngestQueueKeys.Payload(jobId), _keys.DeadLetters, _keys.Ready, _keys.Retained],
-            [jobId, IngestQueueKeys.JobChannel(jobId), _keys.WakeChannel]);
+            _keys.ForRetry(jobId),
+            [jobId, _keys.JobChannel(jobId), _keys.WakeChannel]);
         var result = outcome switch
         {
             1 => RetryOutcome.Requeued,
@@ -278,7 +272,7 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(consumerId);
         cancellationToken.ThrowIfCancellationRequested();
         // Consumers silent for an hour are forgotten, so the set does not grow with every restart.
-        await Database.ScriptEvaluateAsync(QueueScripts.Heartbeat, [_keys.Workers], [consumerId, (long)TimeSpan.FromHours(1).TotalMilliseconds]);
+        await Database.ScriptEvaluateAsync(QueueScripts.Heartbeat, _keys.ForHeartbeat(), [consumerId, (long)TimeSpan.FromHours(1).TotalMilliseconds]);
     }
 
     public async Task RemoveConsumerAsync(string consumerId, CancellationToken cancellationToken)
@@ -305,14 +299,14 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var values = (RedisResult[])(await Database.ScriptEvaluateAsync(
-            QueueScripts.Observe, [_keys.Ready, _keys.Delayed, _keys.Leases, _keys.Workers, _keys.Processing]))!;
+            QueueScripts.Observe, _keys.ForObserve()))!;
         var now = (long)values[0];
         var lastSeen = ToTime(values[1]);
         var ready = (long)values[2];
         var head = (string?)values[3];
         var (dueRetries, expiredLeases) = ((long)values[4], (long)values[5]);
         var waitingSince = new List<DateTimeOffset>(3);
-        if (head is not null && await Database.HashGetAsync(IngestQueueKeys.Job(head), JobStatusFields.UpdatedAt) is { HasValue: true } queuedAt)
+        if (head is not null && await Database.HashGetAsync(_keys.Job(head), JobStatusFields.UpdatedAt) is { HasValue: true } queuedAt)
         {
             waitingSince.Add(DateTimeOffset.FromUnixTimeMilliseconds((long)queuedAt));
         }
@@ -343,12 +337,12 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
     {
         RedisValue[] arguments =
         [
-            job.JobId, _options.MaxQueuedBytes, payload, _keys.WakeChannel, IngestQueueKeys.JobChannel(job.JobId),
+            job.JobId, _options.MaxQueuedBytes, payload, _keys.WakeChannel, _keys.JobChannel(job.JobId),
             job.Kind.ToString(), presence, .. JobSnapshot.DescriptionFields(job),
         ];
         return (RedisResult[])(await Database.ScriptEvaluateAsync(
             QueueScripts.Enqueue,
-            [_keys.Ready, _keys.QueuedBytes, IngestQueueKeys.Job(job.JobId), IngestQueueKeys.Payload(job.JobId), _keys.Document(job.DocumentId)],
+            _keys.ForEnqueue(job.JobId, job.DocumentId),
             arguments))!;
     }
 
@@ -358,7 +352,7 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
         var database = Database;
         // Pipelined: the server runs them in this order, so the head read already sees promoted retries.
         var maintenance = database.ScriptEvaluateAsync(
-            QueueScripts.Maintain, [_keys.Delayed, _keys.Ready, _keys.Leases, _keys.Retained], [MaintenanceBatchSize, _keys.WakeChannel]);
+            QueueScripts.Maintain, _keys.ForMaintain(), [MaintenanceBatchSize, _keys.WakeChannel]);
         var headRead = database.ListGetByIndexAsync(_keys.Ready, 0);
         await Task.WhenAll(maintenance, headRead);
 
@@ -390,8 +384,8 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
             var token = Guid.NewGuid().ToString("N");
             var result = (RedisResult[])(await database.ScriptEvaluateAsync(
                 QueueScripts.Lease,
-                [_keys.Ready, _keys.Processing, _keys.Leases, IngestQueueKeys.Job(jobId), IngestQueueKeys.Payload(jobId)],
-                [jobId, token, LeaseMilliseconds, consumerId, IngestQueueKeys.JobChannel(jobId)]))!;
+                _keys.ForLease(jobId),
+                [jobId, token, LeaseMilliseconds, consumerId, _keys.JobChannel(jobId)]))!;
             switch ((int)result[0])
             {
                 case 1:
@@ -440,12 +434,9 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
     {
         var outcome = (int)await Database.ScriptEvaluateAsync(
             QueueScripts.RequeueExpired,
+            _keys.ForRequeueExpired(jobId),
             [
-                _keys.Processing, _keys.Leases, IngestQueueKeys.Job(jobId), IngestQueueKeys.Payload(jobId), _keys.QueuedBytes,
-                _keys.Ready, _keys.DeadLetters, _keys.Retained,
-            ],
-            [
-                jobId, _options.MaxLeaseExpiries, RetentionSeconds, DeadLetterLastIndex, IngestQueueKeys.JobChannel(jobId),
+                jobId, _options.MaxLeaseExpiries, RetentionSeconds, DeadLetterLastIndex, _keys.JobChannel(jobId),
                 _keys.WakeChannel, ExpiredLeaseError, PayloadRetentionMilliseconds,
             ]);
         switch (outcome)
@@ -466,8 +457,8 @@ internal sealed partial class RedisIngestQueue : IIngestQueue, IDisposable
     {
         var released = (int)await Database.ScriptEvaluateAsync(
             QueueScripts.ReleaseRetained,
-            [_keys.Retained, IngestQueueKeys.Payload(jobId), _keys.QueuedBytes, IngestQueueKeys.Job(jobId)],
-            [jobId, IngestQueueKeys.JobChannel(jobId)]) == 1;
+            _keys.ForReleaseRetained(jobId),
+            [jobId, _keys.JobChannel(jobId)]) == 1;
         if (released)
         {
             LogRetainedPayloadReleased(jobId);

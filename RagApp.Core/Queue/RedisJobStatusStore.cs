@@ -6,9 +6,9 @@ using StackExchange.Redis;
 namespace RagApp.Core.Queue;
 
 /// <summary>
-/// Job statuses from the job:{id} hashes. Every queue script publishes the job's snapshot on job:{id}:changes after
-/// changing it, with a version number, so a watcher subscribes first, reads second, and drops notifications that
-/// its read already covered: no change falls between the read and the subscription.
+/// Job statuses from the job:{ingest}:&lt;id&gt; hashes. Every queue script publishes the job's snapshot on
+/// job:{ingest}:&lt;id&gt;:changes after changing it, with a version number, so a watcher subscribes first, reads second,
+/// and drops notifications that its read already covered: no change falls between the read and the subscription.
 /// </summary>
 internal sealed partial class RedisJobStatusStore(
     IConnectionMultiplexer redis,
@@ -21,6 +21,8 @@ internal sealed partial class RedisJobStatusStore(
     /// <summary>A watcher re-reads the hash this often without notifications, in case some were lost in a reconnect.</summary>
     private readonly TimeSpan _resyncInterval = options.Value.PollInterval * 5;
 
+    private readonly IngestQueueKeys _keys = new(options.Value.QueueName);
+
     public async Task<JobStatus?> GetAsync(string jobId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobId);
@@ -30,7 +32,7 @@ internal sealed partial class RedisJobStatusStore(
     public async IAsyncEnumerable<JobStatus> WatchAsync(string jobId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobId);
-        var changes = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(IngestQueueKeys.JobChannel(jobId)));
+        var changes = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_keys.JobChannel(jobId)));
         try
         {
             var current = await ReadAsync(jobId, cancellationToken);
@@ -79,7 +81,7 @@ internal sealed partial class RedisJobStatusStore(
 
     private async Task<JobSnapshot?> ReadAsync(string jobId, CancellationToken cancellationToken)
     {
-        var values = await redis.GetDatabase().HashGetAsync(IngestQueueKeys.Job(jobId), SnapshotFields).WaitAsync(cancellationToken);
+        var values = await redis.GetDatabase().HashGetAsync(_keys.Job(jobId), SnapshotFields).WaitAsync(cancellationToken);
         return JobSnapshot.FromHash(values);
     }
 

@@ -7,9 +7,9 @@ namespace RagApp.Core.Redis;
 public static class RedisKeys
 {
     /// <summary>
-    /// The gateway's query cache: <c>cache:answer:{hash}</c> entries and their bookkeeping (<c>cache:entries</c>,
-    /// <c>cache:sizes</c>, <c>cache:bytes</c>); every key under it has a TTL and may be deleted at any time
-    /// (RagApp.Gateway/Caching/QueryCache.cs).
+    /// The gateway's query cache: <c>cache:{answer}:&lt;hash&gt;</c> entries and their bookkeeping
+    /// (<c>cache:{answer}:entries</c>, <c>cache:{answer}:sizes</c>, <c>cache:{answer}:bytes</c>); every key under it has
+    /// a TTL and may be deleted at any time (RagApp.Gateway/Caching/QueryCache.cs).
     /// </summary>
     public const string CachePrefix = "cache:";
 
@@ -19,10 +19,16 @@ public static class RedisKeys
     /// </summary>
     public const string IndexGeneration = "index:generation";
 
-    /// <summary>The ingest job queue and its processing, delayed and dead-letter lists (layout: <see cref="Queue.IngestQueueKeys"/>).</summary>
+    /// <summary>
+    /// The ingest job queue and its processing, delayed and dead-letter lists: <c>queue:{ingest}:ready</c>, ... (layout:
+    /// <see cref="Queue.IngestQueueKeys"/>).
+    /// </summary>
     public const string QueuePrefix = "queue:";
 
-    /// <summary>Job status hashes, their payloads and change notifications (layout: <see cref="Queue.IngestQueueKeys"/>).</summary>
+    /// <summary>
+    /// Job status hashes, their payloads and change notifications: <c>job:{ingest}:&lt;id&gt;</c>, ... (layout:
+    /// <see cref="Queue.IngestQueueKeys"/>), in the slot of their queue.
+    /// </summary>
     public const string JobPrefix = "job:";
 
     /// <summary>Embedding cache, keyed by model and content hash.</summary>
@@ -36,4 +42,20 @@ public static class RedisKeys
     /// expiring once full again (RagApp.Gateway/RateLimiting/RedisTokenBucket.cs).
     /// </summary>
     public const string RateLimitPrefix = "rate:";
+
+    /// <summary>
+    /// A Redis Cluster hash tag: a key holding <c>{name}</c> hashes by <c>name</c> alone, so every key with the same tag
+    /// lands in one slot and a script may touch them together. Only the first braces of a key count, so the tag goes
+    /// before any id a client chose.
+    /// </summary>
+    public static string HashTag(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            throw new ArgumentException("A hash tag's name holds no braces.", nameof(name));
+        }
+
+        return "{" + name + "}";
+    }
 }

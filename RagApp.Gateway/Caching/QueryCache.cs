@@ -25,11 +25,14 @@ internal sealed partial class QueryCache(
     TimeProvider timeProvider,
     ILogger<QueryCache> logger)
 {
-    public const string EntriesKey = RedisKeys.CachePrefix + "entries";
-    public const string SizesKey = RedisKeys.CachePrefix + "sizes";
-    public const string BytesKey = RedisKeys.CachePrefix + "bytes";
+    public const string EntriesKey = QueryCacheKey.EntryPrefix + "entries";
+    public const string SizesKey = QueryCacheKey.EntryPrefix + "sizes";
+    public const string BytesKey = QueryCacheKey.EntryPrefix + "bytes";
 
     private const int FlushBatch = 500;
+
+    /// <summary>The KEYS of <see cref="QueryCacheScripts.Store"/>: the entry and the bookkeeping, all in the {answer} slot.</summary>
+    public static RedisKey[] StoreKeys(string entryKey) => [entryKey, EntriesKey, SizesKey, BytesKey];
 
     public async ValueTask<QueryCacheLookup> LookupAsync(Rpc.QueryRequest request, bool stream, CancellationToken cancellationToken)
     {
@@ -153,14 +156,14 @@ internal sealed partial class QueryCache(
                 batch.Add(key);
                 if (batch.Count == FlushBatch)
                 {
-                    deleted += await redis.GetDatabase().KeyDeleteAsync([.. batch]);
+                    deleted += await DeleteAsync(batch);
                     batch.Clear();
                 }
             }
 
             if (batch.Count > 0)
             {
-                deleted += await redis.GetDatabase().KeyDeleteAsync([.. batch]);
+                deleted += await DeleteAsync(batch);
             }
         }
 
@@ -168,6 +171,17 @@ internal sealed partial class QueryCache(
         local.Clear();
         LogFlushed(deleted);
         return deleted;
+    }
+
+    /// <summary>
+    /// One DEL per hash slot: a Redis Cluster refuses a DEL whose keys span slots, and keys left by an older layout (or a
+    /// node's SCAN of several slots) may.
+    /// </summary>
+    private async Task<long> DeleteAsync(List<RedisKey> keys)
+    {
+        var database = redis.GetDatabase();
+        var counts = await Task.WhenAll(keys.GroupBy(key => redis.HashSlot(key)).Select(slot => database.KeyDeleteAsync([.. slot])));
+        return counts.Sum();
     }
 
     private async Task StoreAsync(QueryCacheLookup lookup, bool stream, long generation, Func<byte[]> encode)
@@ -205,7 +219,7 @@ internal sealed partial class QueryCache(
             var database = redis.GetDatabase();
             var evicted = (RedisResult[]?)await database.ScriptEvaluateAsync(
                 QueryCacheScripts.Store,
-                [key, EntriesKey, SizesKey, BytesKey],
+                StoreKeys(key),
                 [value, (long)settings.TimeToLive.TotalMilliseconds, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), settings.MaxTotalBytes]);
             telemetry.RecordStored(stream);
             if (evicted is { Length: > 0 })

@@ -7,14 +7,20 @@ using Rpc = RagApp.Core.Grpc.V1;
 namespace RagApp.Gateway.Caching;
 
 /// <summary>
-/// The Redis key of a cached answer: <c>cache:answer:{sha256}</c> over everything that changes the answer: the
+/// The Redis key of a cached answer: <c>cache:{answer}:&lt;sha256&gt;</c> over everything that changes the answer: the
 /// normalised question, <c>max_results</c>, the filter in canonical form, the endpoint (a whole answer and a stream's
 /// events are stored apart) and the index generation token. Each part is written with its length, so no two different
 /// requests write the same text.
 /// </summary>
 internal static class QueryCacheKey
 {
-    public const string EntryPrefix = RedisKeys.CachePrefix + "answer:";
+    /// <summary>
+    /// The Redis Cluster hash tag of every cache key: the store script touches an entry and the bookkeeping of all of
+    /// them at once, so they share one slot (the whole cache, bounded by Gateway:Cache:MaxTotalBytes, on one shard).
+    /// </summary>
+    public const string HashTag = "{answer}";
+
+    public const string EntryPrefix = RedisKeys.CachePrefix + HashTag + ":";
 
     /// <summary>Bumped when the stored form of an entry changes, so that no version reads another's entries.</summary>
     private const string FormatVersion = "1";

@@ -1,17 +1,18 @@
 namespace RagApp.Gateway.Caching;
 
 /// <summary>
-/// The cache's store, one atomic script. It keeps the total of all entries' bytes within a bound: <c>cache:entries</c>
-/// (a sorted set of entry keys scored by their expiry, so the oldest come first), <c>cache:sizes</c> (each entry's bytes)
-/// and <c>cache:bytes</c> (their sum). Garnet's LuaTransactionMode locks exactly the keys in KEYS, so the script touches
-/// only those: the entries it evicts are returned, and the caller deletes them. Every key gets a TTL; the bookkeeping's
+/// The cache's store, one atomic script. It keeps the total of all entries' bytes within a bound:
+/// <c>cache:{answer}:entries</c> (a sorted set of entry keys scored by their expiry, so the oldest come first),
+/// <c>cache:{answer}:sizes</c> (each entry's bytes) and <c>cache:{answer}:bytes</c> (their sum). Garnet's
+/// LuaTransactionMode locks exactly the keys in KEYS, and a Redis Cluster routes by them (all in the <c>{answer}</c>
+/// slot), so the script touches only those: the entries it evicts are returned, and the caller deletes them. Every key gets a TTL; the bookkeeping's
 /// is renewed with each store, so it outlives the entries it counts. Only integer arithmetic (Redis Lua 5.1, Garnet 5.4).
 /// </summary>
 internal static class QueryCacheScripts
 {
     /// <summary>
-    /// KEYS[1] the entry, KEYS[2] cache:entries, KEYS[3] cache:sizes, KEYS[4] cache:bytes; ARGV[1] the value, ARGV[2] the
-    /// TTL in ms, ARGV[3] now in unix ms, ARGV[4] the bound in bytes. Returns the keys of the entries evicted to make room.
+    /// KEYS[1] the entry, KEYS[2] cache:{answer}:entries, KEYS[3] cache:{answer}:sizes, KEYS[4] cache:{answer}:bytes;
+    /// ARGV[1] the value, ARGV[2] the TTL in ms, ARGV[3] now in unix ms, ARGV[4] the bound in bytes. Returns the keys of the entries evicted to make room.
     /// </summary>
     public const string Store = """
         local ttl = tonumber(ARGV[2])

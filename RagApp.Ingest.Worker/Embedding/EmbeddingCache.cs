@@ -25,13 +25,26 @@ internal sealed class EmbeddingCache(IConnectionMultiplexer redis, IOptions<Embe
             return results;
         }
 
+        // One MGET per hash slot: a Redis Cluster refuses an MGET across slots, and these keys are spread over all of
+        // them on purpose (the cache is the largest data set in Redis). A single Redis has no slots: one MGET.
         var keys = texts.Select(text => KeyFor(model, text)).ToArray();
-        var values = await redis.GetDatabase().StringGetAsync(keys);
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (values[i].HasValue && (byte[]?)values[i] is { } bytes && bytes.Length == dimensions * sizeof(float))
+        var database = redis.GetDatabase();
+        var reads = Enumerable.Range(0, keys.Length)
+            .GroupBy(index => redis.HashSlot(keys[index]))
+            .Select(async slot =>
             {
-                results[i] = MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+                var indexes = slot.ToArray();
+                var values = await database.StringGetAsync(Array.ConvertAll(indexes, index => keys[index]));
+                return (indexes, values);
+            });
+        foreach (var (indexes, values) in await Task.WhenAll(reads))
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i].HasValue && (byte[]?)values[i] is { } bytes && bytes.Length == dimensions * sizeof(float))
+                {
+                    results[indexes[i]] = MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+                }
             }
         }
 

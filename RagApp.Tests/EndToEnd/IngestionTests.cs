@@ -387,7 +387,7 @@ public abstract class IngestionTests<TFixture>(TFixture fixture) where TFixture 
 
         var connectionString = await fixture.App.GetConnectionStringAsync("redis", Cancellation);
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(connectionString!);
-        var traceParent = (string?)await redis.GetDatabase().HashGetAsync($"job:{jobId}", "traceParent");
+        var traceParent = (string?)await redis.GetDatabase().HashGetAsync(new RagApp.Core.Queue.IngestQueueKeys(new RagApp.Core.Queue.IngestQueueOptions().QueueName).Job(jobId), "traceParent");
 
         // W3C traceparent of the upload's request span: the worker continues this trace.
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", traceParent ?? "");

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using k8s.Models;
 using RagApp.AppHost.Publishing;
 using RagApp.Core.Queue;
-using RagApp.Core.Redis;
 
 namespace RagApp.Tests.Publishing;
 
@@ -197,7 +196,7 @@ public sealed class KubernetesPublishTests(PublishedManifests published) : IClas
         var metadata = (IDictionary<object, object>)trigger["metadata"];
         Assert.Equal("redis", trigger["type"]);
         // The list the worker actually leases from, as RagApp.Core names it.
-        Assert.Equal($"{RedisKeys.QueuePrefix}{new IngestQueueOptions().QueueName}:ready", metadata["listName"]);
+        Assert.Equal(new IngestQueueKeys(new IngestQueueOptions().QueueName).Ready.ToString(), metadata["listName"]);
         Assert.Equal(authentication.Metadata.Name, ((IDictionary<object, object>)trigger["authenticationRef"])["name"]);
         var secretRef = (IDictionary<object, object>)Assert.Single((IList<object>)authentication.Spec["secretTargetRef"]);
         Assert.Equal("redis-password", secretRef["name"]);

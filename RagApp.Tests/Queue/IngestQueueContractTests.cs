@@ -106,8 +106,8 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
         Assert.Equal(2, status.CachedChunks);
         Assert.InRange(status.CompletedAt!.Value, before, after);
         Assert.Equal(new QueueDepth(0, 0, 0, 0, 0), await queue.Queue.GetDepthAsync(Cancellation));
-        Assert.False(await server.Redis.GetDatabase().KeyExistsAsync(IngestQueueKeys.Payload(job.JobId)));
-        var ttl = await server.Redis.GetDatabase().KeyTimeToLiveAsync(IngestQueueKeys.Job(job.JobId));
+        Assert.False(await server.Redis.GetDatabase().KeyExistsAsync(queue.Keys.Payload(job.JobId)));
+        var ttl = await server.Redis.GetDatabase().KeyTimeToLiveAsync(queue.Keys.Job(job.JobId));
         Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
         Assert.Null(await queue.Queue.LeaseAsync("worker-1", TimeSpan.Zero, Cancellation));
     }
@@ -315,9 +315,9 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
         Assert.Null(await queue.Queue.LeaseAsync("worker-1", TimeSpan.Zero, Cancellation));
         var database = server.Redis.GetDatabase();
         Assert.Equal(job.JobId, (string?)await database.ListGetByIndexAsync(queue.Keys.DeadLetters, 0));
-        Assert.True(await database.KeyExistsAsync(IngestQueueKeys.Payload(job.JobId)));
+        Assert.True(await database.KeyExistsAsync(queue.Keys.Payload(job.JobId)));
         Assert.NotNull(await database.SortedSetScoreAsync(queue.Keys.Retained, job.JobId));
-        Assert.InRange((await database.KeyTimeToLiveAsync(IngestQueueKeys.Job(job.JobId)))!.Value, TimeSpan.FromHours(1.9), TimeSpan.FromHours(2));
+        Assert.InRange((await database.KeyTimeToLiveAsync(queue.Keys.Job(job.JobId)))!.Value, TimeSpan.FromHours(1.9), TimeSpan.FromHours(2));
     }
 
     [Fact]
@@ -332,7 +332,7 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
         var status = await queue.Statuses.GetAsync(job.JobId, Cancellation);
         Assert.Equal((JobState.Failed, true, false, "unsupported format", 1), (status?.State, status?.DeadLettered, status?.Retryable, status?.Error, status?.Attempts));
         Assert.Equal(new QueueDepth(0, 0, 0, 1, 0), await queue.Queue.GetDepthAsync(Cancellation));
-        Assert.False(await server.Redis.GetDatabase().KeyExistsAsync(IngestQueueKeys.Payload(job.JobId)));
+        Assert.False(await server.Redis.GetDatabase().KeyExistsAsync(queue.Keys.Payload(job.JobId)));
     }
 
     [Fact]
@@ -432,7 +432,7 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
         var status = await queue.Statuses.GetAsync(job.JobId, Cancellation);
         Assert.Equal((JobState.Queued, false, false, 0, null), (status?.State, status?.DeadLettered, status?.Retryable, status?.Failures, status?.Error));
         Assert.Equal(new QueueDepth(1, 0, 0, 0, 500), await queue.Queue.GetDepthAsync(Cancellation));
-        Assert.Null(await server.Redis.GetDatabase().KeyTimeToLiveAsync(IngestQueueKeys.Job(job.JobId)));
+        Assert.Null(await server.Redis.GetDatabase().KeyTimeToLiveAsync(queue.Keys.Job(job.JobId)));
         var lease = await LeaseAsync(queue);
         Assert.Equal((job.JobId, 2, queued.DocumentVersion), (lease.Job.JobId, lease.Attempt, lease.Job.DocumentVersion));
         Assert.Equal(payload, lease.Payload.ToArray());
@@ -494,7 +494,7 @@ public abstract class IngestQueueContractTests(QueueServerFixture server)
 
         var status = await queue.Statuses.GetAsync(job.JobId, Cancellation);
         Assert.Equal((JobState.Failed, false), (status?.State, status?.Retryable));
-        Assert.False(await server.Redis.GetDatabase().KeyExistsAsync(IngestQueueKeys.Payload(job.JobId)));
+        Assert.False(await server.Redis.GetDatabase().KeyExistsAsync(queue.Keys.Payload(job.JobId)));
         Assert.Equal(RetryOutcome.NotRetryable, await queue.Queue.RetryAsync(job.JobId, Cancellation));
     }
 

@@ -374,7 +374,7 @@ public abstract class IngestQueueModelTests(QueueServerFixture server)
             var dead = database.ListRangeAsync(_keys.DeadLetters);
             var retained = database.SortedSetRangeByRankAsync(_keys.Retained);
             var jobs = model.Jobs.Select(job => (Job: job, Status: statuses.GetAsync(job.JobId, Cancellation),
-                Payload: database.KeyExistsAsync(IngestQueueKeys.Payload(job.JobId)))).ToList();
+                Payload: database.KeyExistsAsync(_keys.Payload(job.JobId)))).ToList();
             await Task.WhenAll(jobs.SelectMany(job => new Task[] { job.Status, job.Payload }).Append(depth));
 
             Same(string.Join(", ", model.Ready), Join(await ready), "ready list (in lease order)");

@@ -30,6 +30,8 @@ public sealed class IngestQueueRegistrationTests(GarnetQueueServerFixture server
         Assert.Same(queue, provider.GetRequiredService<IIngestQueue>());
         Assert.Equal(JobState.Queued, (await statuses.GetAsync(job.JobId, TestContext.Current.CancellationToken))?.State);
         await Assert.ThrowsAsync<QueueFullException>(() => queue.EnqueueAsync(TestJobs.Create(), new byte[2040], TestContext.Current.CancellationToken));
+        // Jobs an earlier version queued under the former key names are moved at every start.
+        Assert.Single(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<LegacyQueueKeyMigration>());
     }
 
     [Theory]

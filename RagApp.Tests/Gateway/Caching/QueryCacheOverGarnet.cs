@@ -13,27 +13,38 @@ using StackExchange.Redis;
 namespace RagApp.Tests.Gateway.Caching;
 
 /// <summary>
-/// What a <see cref="QueryCache"/> made in a test stands on: a real Garnet holding an index generation token, and the
-/// gateway's watcher once it knows that token.
+/// What a <see cref="QueryCache"/> made in a test stands on: a real Garnet (or a given server) holding an index
+/// generation token, and the gateway's watcher once it knows that token.
 /// </summary>
 internal sealed class QueryCacheOverGarnet : IAsyncDisposable
 {
-    private readonly GarnetQueueServerFixture _garnet = new();
+    private readonly QueueServerFixture _server;
+    private readonly bool _ownsServer;
     private ServiceProvider? _services;
 
-    private QueryCacheOverGarnet()
+    private QueryCacheOverGarnet(QueueServerFixture server, bool ownsServer)
     {
+        _server = server;
+        _ownsServer = ownsServer;
     }
 
-    public IConnectionMultiplexer Redis => _garnet.Redis;
+    public IConnectionMultiplexer Redis => _server.Redis;
 
     public IndexGenerationWatcher Watcher { get; private set; } = null!;
 
     /// <param name="configure">The cache's options (<see cref="QueryCacheOptions"/>) as the gateway would bind them.</param>
     public static async Task<QueryCacheOverGarnet> StartAsync(IndexGenerationToken token, Action<QueryCacheOptions>? configure, CancellationToken cancellationToken)
     {
-        var harness = new QueryCacheOverGarnet();
-        await harness._garnet.InitializeAsync();
+        var garnet = new GarnetQueueServerFixture();
+        await garnet.InitializeAsync();
+        return await StartAsync(garnet, ownsServer: true, token, configure, cancellationToken);
+    }
+
+    /// <summary>The same on a server the caller started and disposes (a Redis Cluster shared by its tests).</summary>
+    public static async Task<QueryCacheOverGarnet> StartAsync(
+        QueueServerFixture server, bool ownsServer, IndexGenerationToken token, Action<QueryCacheOptions>? configure, CancellationToken cancellationToken)
+    {
+        var harness = new QueryCacheOverGarnet(server, ownsServer);
         await harness.Redis.GetDatabase().StringSetAsync(RedisKeys.IndexGeneration, token.ToString());
         var services = new ServiceCollection();
         services.AddMetrics();
@@ -69,6 +80,9 @@ internal sealed class QueryCacheOverGarnet : IAsyncDisposable
             await _services.DisposeAsync();
         }
 
-        await _garnet.DisposeAsync();
+        if (_ownsServer)
+        {
+            await _server.DisposeAsync();
+        }
     }
 }

@@ -38,7 +38,7 @@ internal sealed class RedisQdrantWriteCoordinator(
     {
         var result = (RedisResult[])(await Database.ScriptEvaluateAsync(
             QdrantCoordinationScripts.Claim,
-            [_counter, DocumentKey(documentId)],
+            ClaimKeys(documentId),
             [incomingVersion, storedVersion, generationFloor]).WaitAsync(cancellationToken))!;
         return new QdrantWriteClaim((long)result[0], (long)result[1]);
     }
@@ -69,6 +69,9 @@ internal sealed class RedisQdrantWriteCoordinator(
 
         return new Release(Database, key, token);
     }
+
+    /// <summary>The KEYS of <see cref="QdrantCoordinationScripts.Claim"/>: both in the collection's slot.</summary>
+    public RedisKey[] ClaimKeys(string documentId) => [_counter, DocumentKey(documentId)];
 
     private IDatabase Database => connect().GetDatabase();
 
