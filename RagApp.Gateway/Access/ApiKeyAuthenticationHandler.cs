@@ -32,7 +32,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (ring.Identify(presented) is not { } fingerprint)
+        if (ring.Identify(Context, presented) is not { } fingerprint)
         {
             LogRejected(Logger, Request.Path);
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));

@@ -1,5 +1,7 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
 
 namespace RagApp.Gateway.Access;
@@ -29,6 +31,31 @@ internal sealed class ApiKeyRing
     public bool IsOpen => _digests.Length == 0;
 
     public int Count => _digests.Length;
+
+    /// <summary>
+    /// <see cref="Identify(string)"/> for a request, remembering the last key a connection presented that matched: a
+    /// client sends the same key with every request of a kept-alive connection, and the digest was the largest part of
+    /// a cache hit's own work. A later request on the connection is compared with that key in constant time; a
+    /// different key is checked from scratch. What is remembered is what this connection itself sent, and the keys
+    /// are fixed for the process's life, so a remembered match cannot outlive its key or tell anything to anyone else.
+    /// </summary>
+    public string? Identify(HttpContext context, string presented)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is not null && items.TryGetValue(typeof(ApiKeyRing), out var held) && held is RememberedKey remembered
+            && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(remembered.Presented.AsSpan()), MemoryMarshal.AsBytes(presented.AsSpan())))
+        {
+            return remembered.Fingerprint;
+        }
+
+        var fingerprint = Identify(presented);
+        if (fingerprint is not null && items is not null)
+        {
+            items[typeof(ApiKeyRing)] = new RememberedKey(presented, fingerprint);
+        }
+
+        return fingerprint;
+    }
 
     /// <summary>The fingerprint of the configured key <paramref name="presented"/> is, or null when it is none of them.</summary>
     public string? Identify(string presented)

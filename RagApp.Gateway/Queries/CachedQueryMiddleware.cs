@@ -66,7 +66,7 @@ internal sealed class CachedQueryMiddleware(
         var startedAt = timeProvider.GetUtcNow();
         var request = context.Request;
         string? fingerprint = null;
-        if (!ring.IsOpen && (ApiKeyAuthenticationHandler.PresentedKey(request) is not { } presented || (fingerprint = ring.Identify(presented)) is null))
+        if (!ring.IsOpen && (ApiKeyAuthenticationHandler.PresentedKey(request) is not { } presented || (fingerprint = ring.Identify(context, presented)) is null))
         {
             // The endpoint's authentication answers 401 (or the limiter 429 by address), and logs the refusal.
             await next(context);

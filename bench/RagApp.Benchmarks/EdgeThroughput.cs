@@ -30,6 +30,8 @@ namespace RagApp.Benchmarks;
 /// </summary>
 internal static partial class EdgeThroughput
 {
+    private const int WarmUpSeconds = 5;
+
     private const string Question = "What is the boundary layer on a flat plate?";
 
     // dotnet run -c Release --project bench/RagApp.Benchmarks -- edge [seconds=10] [connections=64] [rounds=2] [data folder]
@@ -81,6 +83,10 @@ internal static partial class EdgeThroughput
         Console.WriteLine($"wrk: {connections} connections, 2 threads, {seconds} s per run, {rounds} rounds, machine: {Environment.ProcessorCount} cores");
         Console.WriteLine("| endpoint | round | requests/s | p50 ms | p99 ms | non-2xx | CPU in the run |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
+        // Round 0 warms both up and is not counted: the first seconds under load are the runtime compiling the hot
+        // paths again with full optimisation (tiered compilation) and the thread pool growing, not the steady state.
+        await RunWrkAsync("bare Kestrel (warm-up, not counted)", 0, bare.Url, script, WarmUpSeconds, connections);
+        await RunWrkAsync("gateway (warm-up, not counted)", 0, gatewayUrl, script, WarmUpSeconds, connections);
         var bareRuns = new List<WrkResult>();
         var gatewayRuns = new List<WrkResult>();
         for (var round = 1; round <= rounds; round++)
