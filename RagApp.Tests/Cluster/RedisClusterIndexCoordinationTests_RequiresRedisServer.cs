@@ -1,17 +1,7 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Qdrant.Client;
-using Qdrant.Client.Grpc;
-using RagApp.Core.Documents;
 using RagApp.Core.Queue;
 using RagApp.Core.Redis;
 using RagApp.Gateway.Caching;
-using RagApp.Rag.Index;
-using RagApp.Rag.Index.Generation;
-using RagApp.Rag.Index.Qdrant;
 using RagApp.Rag.Index.Qdrant.Coordination;
 using RagApp.Tests.Index;
 using RagApp.Tests.Support;
@@ -31,7 +21,7 @@ public sealed class RedisClusterIndexCoordinationTests_RequiresRedisServer(Redis
     private const int Timeout = 120_000;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    private readonly Random _random = new(20261203);
+    private readonly ReplicaDocuments _documents = new(20261203);
 
     [Fact(Timeout = Timeout)]
     public async Task TheConnection_IsInClusterMode_AndTheKeysSlots_AreTheOnesTheClusterComputes()
@@ -65,8 +55,8 @@ public sealed class RedisClusterIndexCoordinationTests_RequiresRedisServer(Redis
         Assert.SkipWhen(cluster.SkipReason is not null, cluster.SkipReason ?? "");
         var server = new FakeQdrantServer { Interleave = true };
         var collection = "cluster_" + Guid.NewGuid().ToString("N")[..8];
-        await using var replicaA = await Replica.StartAsync(server, cluster.PatientConnectionString, collection);
-        await using var replicaB = await Replica.StartAsync(server, cluster.PatientConnectionString, collection);
+        await using var replicaA = await QdrantReplica.StartAsync(server, cluster.PatientConnectionString, collection);
+        await using var replicaB = await QdrantReplica.StartAsync(server, cluster.PatientConnectionString, collection);
         string[] documents = ["alpha", "beta", "gamma"];
         var writes = new List<(string Document, long Generation, string[] Texts)>();
 
@@ -75,8 +65,8 @@ public sealed class RedisClusterIndexCoordinationTests_RequiresRedisServer(Redis
             var tasks = new List<Task<(string, long, string[])>>();
             foreach (var document in documents)
             {
-                tasks.Add(WriteAsync(replicaA.Store, document, Texts("A", round, document, 2 + (round % 3)), cancellationToken));
-                tasks.Add(WriteAsync(replicaB.Store, document, Texts("B", round, document, 5), cancellationToken));
+                tasks.Add(_documents.WriteAsync(replicaA.Store, document, ReplicaDocuments.Texts("A", round, document, 2 + (round % 3)), cancellationToken));
+                tasks.Add(_documents.WriteAsync(replicaB.Store, document, ReplicaDocuments.Texts("B", round, document, 5), cancellationToken));
             }
 
             writes.AddRange(await Task.WhenAll(tasks));
@@ -96,8 +86,8 @@ public sealed class RedisClusterIndexCoordinationTests_RequiresRedisServer(Redis
         Assert.Equal(last, await replicaA.Coordinator.CurrentGenerationAsync(cancellationToken));
 
         // A late version is refused through the records the cluster holds, whichever replica it reaches.
-        await replicaA.Store.ReplaceDocumentAsync(Document("versioned") with { Version = 7 }, ChunksOf("versioned", ["seven"]), cancellationToken);
-        Assert.True((await replicaB.Store.ReplaceDocumentAsync(Document("versioned") with { Version = 6 }, ChunksOf("versioned", ["six"]), cancellationToken)).Superseded);
+        await replicaA.Store.ReplaceDocumentAsync(ReplicaDocuments.Document("versioned") with { Version = 7 }, _documents.ChunksOf("versioned", ["seven"]), cancellationToken);
+        Assert.True((await replicaB.Store.ReplaceDocumentAsync(ReplicaDocuments.Document("versioned") with { Version = 6 }, _documents.ChunksOf("versioned", ["six"]), cancellationToken)).Superseded);
         Assert.True((await replicaB.Store.DeleteDocumentAsync("versioned", 5, cancellationToken)).Superseded);
     }
 
@@ -129,9 +119,9 @@ public sealed class RedisClusterIndexCoordinationTests_RequiresRedisServer(Redis
         await cluster.Redis.GetDatabase().KeyDeleteAsync(RedisKeys.IndexGeneration);
         var server = new FakeQdrantServer();
         var collection = "cluster_" + Guid.NewGuid().ToString("N")[..8];
-        await using var replicaA = await Replica.StartAsync(server, cluster.PatientConnectionString, collection);
-        await using var replicaB = await Replica.StartAsync(server, cluster.PatientConnectionString, collection);
-        await replicaA.Store.ReplaceDocumentAsync(Document("doc"), ChunksOf("doc", ["one"]), cancellationToken);
+        await using var replicaA = await QdrantReplica.StartAsync(server, cluster.PatientConnectionString, collection);
+        await using var replicaB = await QdrantReplica.StartAsync(server, cluster.PatientConnectionString, collection);
+        await replicaA.Store.ReplaceDocumentAsync(ReplicaDocuments.Document("doc"), _documents.ChunksOf("doc", ["one"]), cancellationToken);
         // The gateway's side: a subscriber on its own cluster connection.
         await using var gateway = await ConnectionMultiplexer.ConnectAsync(cluster.PatientConnectionString);
         var announcements = Channel.CreateUnbounded<string>();
@@ -140,13 +130,13 @@ public sealed class RedisClusterIndexCoordinationTests_RequiresRedisServer(Redis
         using var publisherB = replicaB.Publisher();
         await publisherA.StartAsync(cancellationToken);
         await publisherB.StartAsync(cancellationToken);
-        var atStart = await Eventually.GetAsync(() => ReadTokenAsync(gateway), "the start-up publication", Bound, cancellationToken);
+        var atStart = await Eventually.GetAsync(() => ReplicaDocuments.ReadTokenAsync(gateway), "the start-up publication", Bound, cancellationToken);
 
         await publisherA.PublishAsync(atStart.Generation + 100, cancellationToken);
         // Replica B's older write is published last (a retry, a slow network).
         await publisherB.PublishAsync(atStart.Generation + 99, cancellationToken);
 
-        Assert.Equal(atStart with { Generation = atStart.Generation + 100 }, await ReadTokenAsync(gateway));
+        Assert.Equal(atStart with { Generation = atStart.Generation + 100 }, await ReplicaDocuments.ReadTokenAsync(gateway));
         var expected = $"{atStart.Identity} {atStart.Generation + 100}";
         while (await announcements.Reader.ReadAsync(cancellationToken).AsTask().WaitAsync(Bound, cancellationToken) != expected)
         {
@@ -155,70 +145,5 @@ public sealed class RedisClusterIndexCoordinationTests_RequiresRedisServer(Redis
 
         await publisherA.StopAsync(cancellationToken);
         await publisherB.StopAsync(cancellationToken);
-    }
-
-    private static async Task<IndexGenerationToken?> ReadTokenAsync(ConnectionMultiplexer redis) =>
-        IndexGenerationToken.TryParse(await redis.GetDatabase().StringGetAsync(RedisKeys.IndexGeneration), out var token) ? token : null;
-
-    private async Task<(string, long, string[])> WriteAsync(QdrantVectorStore store, string document, string[] texts, CancellationToken cancellationToken)
-    {
-        var result = await store.ReplaceDocumentAsync(Document(document), ChunksOf(document, texts), cancellationToken);
-        return (document, result.Generation, texts);
-    }
-
-    private static string[] Texts(string writer, int round, string document, int count) =>
-        [.. Enumerable.Range(0, count).Select(i => $"{writer}{round} {document} chunk {i}")];
-
-    private static IndexedDocument Document(string id) => new() { DocumentId = id, Title = "T " + id, EmbeddingModel = "fake-model", EmbeddingDimensions = 8 };
-
-    private IndexedChunk[] ChunksOf(string documentId, string[] texts)
-    {
-        lock (_random)
-        {
-            return [.. texts.Select((text, ordinal) => new IndexedChunk
-            {
-                ChunkId = ChunkIds.Create(documentId, ordinal),
-                Ordinal = ordinal,
-                Text = text,
-                Vector = SyntheticVectors.Unit(_random, 8),
-            })];
-        }
-    }
-
-    /// <summary>One RagApp.Rag replica: its own Qdrant client, cluster connection, coordinator and store.</summary>
-    private sealed class Replica(QdrantClient client, ConnectionMultiplexer redis, RedisQdrantWriteCoordinator coordinator, QdrantVectorStore store) : IAsyncDisposable
-    {
-        public QdrantVectorStore Store => store;
-
-        public RedisQdrantWriteCoordinator Coordinator => coordinator;
-
-        /// <summary>The replica's generation publisher, with the identity RagApp.Rag's wiring gives it (default configuration).</summary>
-        public RedisIndexGenerationPublisher Publisher()
-        {
-            var services = new ServiceCollection().BuildServiceProvider();
-            var configuration = new ConfigurationBuilder().Build();
-            return new RedisIndexGenerationPublisher(
-                () => redis, store,
-                async cancellationToken => IndexIdentity.Create(services, configuration, await coordinator.GetAsync(cancellationToken)),
-                TimeProvider.System, NullLogger<RedisIndexGenerationPublisher>.Instance);
-        }
-
-        public static async Task<Replica> StartAsync(FakeQdrantServer server, string connectionString, string collection)
-        {
-            var client = new QdrantClient(new QdrantGrpcClient(server), TimeSpan.FromSeconds(5), NullLoggerFactory.Instance);
-            var redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
-            var coordinator = new RedisQdrantWriteCoordinator(() => redis, collection, TimeSpan.FromSeconds(10), TimeProvider.System);
-            var options = new VectorStoreOptions { Provider = VectorStoreProvider.Qdrant };
-            options.Qdrant.CollectionName = collection;
-            var store = new QdrantVectorStore(client, coordinator, Options.Create(options), NullLogger<QdrantVectorStore>.Instance);
-            return new Replica(client, redis, coordinator, store);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            store.Dispose();
-            client.Dispose();
-            await redis.DisposeAsync();
-        }
     }
 }

@@ -1,16 +1,5 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Qdrant.Client;
-using Qdrant.Client.Grpc;
-using RagApp.Core.Documents;
 using RagApp.Core.Redis;
 using RagApp.Garnet;
-using RagApp.Rag.Index;
-using RagApp.Rag.Index.Generation;
-using RagApp.Rag.Index.Qdrant;
-using RagApp.Rag.Index.Qdrant.Coordination;
 using RagApp.Tests.Support;
 using StackExchange.Redis;
 
@@ -30,7 +19,7 @@ public sealed class QdrantReplicaWriteTests : IDisposable
     private readonly string _garnetDirectory = Directory.CreateTempSubdirectory("ragapp-replicas-garnet-").FullName;
     private readonly string _password = Guid.NewGuid().ToString("N");
     private readonly int _port = RagApp.AppHost.Infrastructure.FreeLocalPort.Next();
-    private readonly Random _random = new(20261203);
+    private readonly ReplicaDocuments _documents = new(20261203);
     private readonly FakeQdrantServer _server = new() { Interleave = true };
 
     public void Dispose()
@@ -50,8 +39,8 @@ public sealed class QdrantReplicaWriteTests : IDisposable
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var garnet = StartGarnet();
-        await using var replicaA = await Replica.StartAsync(_server, ConnectionString);
-        await using var replicaB = await Replica.StartAsync(_server, ConnectionString);
+        await using var replicaA = await QdrantReplica.StartAsync(_server, ConnectionString, Chunks);
+        await using var replicaB = await QdrantReplica.StartAsync(_server, ConnectionString, Chunks);
         string[] documents = ["alpha", "beta", "gamma"];
         var writes = new List<(string Document, long Generation, string[] Texts)>();
 
@@ -61,8 +50,8 @@ public sealed class QdrantReplicaWriteTests : IDisposable
             foreach (var document in documents)
             {
                 // Different chunk counts per replica: a mix of both versions, or a leftover, shows in the count.
-                tasks.Add(WriteAsync(replicaA.Store, document, Texts("A", round, document, 2 + (round % 3)), cancellationToken));
-                tasks.Add(WriteAsync(replicaB.Store, document, Texts("B", round, document, 5), cancellationToken));
+                tasks.Add(_documents.WriteAsync(replicaA.Store, document, ReplicaDocuments.Texts("A", round, document, 2 + (round % 3)), cancellationToken));
+                tasks.Add(_documents.WriteAsync(replicaB.Store, document, ReplicaDocuments.Texts("B", round, document, 5), cancellationToken));
             }
 
             writes.AddRange(await Task.WhenAll(tasks));
@@ -92,10 +81,10 @@ public sealed class QdrantReplicaWriteTests : IDisposable
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var garnet = StartGarnet();
-        await using var replicaA = await Replica.StartAsync(_server, ConnectionString);
-        await using var replicaB = await Replica.StartAsync(_server, ConnectionString);
+        await using var replicaA = await QdrantReplica.StartAsync(_server, ConnectionString, Chunks);
+        await using var replicaB = await QdrantReplica.StartAsync(_server, ConnectionString, Chunks);
         var versions = Enumerable.Range(1, 16).Select(version => (long)version).ToArray();
-        _random.Shuffle(versions);
+        _documents.Shuffle(versions);
         const long deletedAt = 9;
 
         var tasks = versions.Select((version, i) =>
@@ -103,17 +92,17 @@ public sealed class QdrantReplicaWriteTests : IDisposable
             var store = i % 2 == 0 ? replicaA.Store : replicaB.Store;
             return version == deletedAt
                 ? store.DeleteDocumentAsync("doc", version, cancellationToken)
-                : (Task)store.ReplaceDocumentAsync(Document("doc") with { Version = version }, ChunksOf("doc", Texts("v", (int)version, "doc", 1 + (int)(version % 4))), cancellationToken);
+                : (Task)store.ReplaceDocumentAsync(ReplicaDocuments.Document("doc") with { Version = version }, _documents.ChunksOf("doc", ReplicaDocuments.Texts("v", (int)version, "doc", 1 + (int)(version % 4))), cancellationToken);
         });
         await Task.WhenAll(tasks);
 
         var held = await replicaA.Store.GetDocumentAsync("doc", cancellationToken);
         Assert.Equal(16, held!.Version);
         var stored = _server.Points(Chunks).Values.Select(point => point.Payload["text"].StringValue).Order();
-        Assert.Equal(Texts("v", 16, "doc", 1), stored);
+        Assert.Equal(ReplicaDocuments.Texts("v", 16, "doc", 1), stored);
 
         // The version every write left behind refuses the ones that come late, on either replica.
-        Assert.True((await replicaB.Store.ReplaceDocumentAsync(Document("doc") with { Version = 15 }, ChunksOf("doc", ["late"]), cancellationToken)).Superseded);
+        Assert.True((await replicaB.Store.ReplaceDocumentAsync(ReplicaDocuments.Document("doc") with { Version = 15 }, _documents.ChunksOf("doc", ["late"]), cancellationToken)).Superseded);
         Assert.True((await replicaA.Store.DeleteDocumentAsync("doc", 3, cancellationToken)).Superseded);
     }
 
@@ -122,52 +111,24 @@ public sealed class QdrantReplicaWriteTests : IDisposable
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var garnet = StartGarnet();
-        await using var replicaA = await Replica.StartAsync(_server, ConnectionString);
-        await using var replicaB = await Replica.StartAsync(_server, ConnectionString);
-        await replicaA.Store.ReplaceDocumentAsync(Document("doc"), ChunksOf("doc", ["one"]), cancellationToken);
+        await using var replicaA = await QdrantReplica.StartAsync(_server, ConnectionString, Chunks);
+        await using var replicaB = await QdrantReplica.StartAsync(_server, ConnectionString, Chunks);
+        await replicaA.Store.ReplaceDocumentAsync(ReplicaDocuments.Document("doc"), _documents.ChunksOf("doc", ["one"]), cancellationToken);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(ConnectionString);
         using var publisherA = replicaA.Publisher();
         using var publisherB = replicaB.Publisher();
         await publisherA.StartAsync(cancellationToken);
         await publisherB.StartAsync(cancellationToken);
         // Both publish the generation the shared counter holds at start-up.
-        var atStart = await Eventually.GetAsync(() => ReadTokenAsync(redis), "the start-up publication", TimeSpan.FromSeconds(30), cancellationToken);
+        var atStart = await Eventually.GetAsync(() => ReplicaDocuments.ReadTokenAsync(redis), "the start-up publication", TimeSpan.FromSeconds(30), cancellationToken);
 
         await publisherA.PublishAsync(100, cancellationToken);
         // Replica B's write of 99 finished before A's of 100, but its publication comes last (a retry, a slow network).
         await publisherB.PublishAsync(99, cancellationToken);
 
-        Assert.Equal(new IndexGenerationToken(atStart.Identity, 100), await ReadTokenAsync(redis));
+        Assert.Equal(new IndexGenerationToken(atStart.Identity, 100), await ReplicaDocuments.ReadTokenAsync(redis));
         await publisherA.StopAsync(cancellationToken);
         await publisherB.StopAsync(cancellationToken);
-    }
-
-    private static async Task<IndexGenerationToken?> ReadTokenAsync(ConnectionMultiplexer redis) =>
-        IndexGenerationToken.TryParse(await redis.GetDatabase().StringGetAsync(RedisKeys.IndexGeneration), out var token) ? token : null;
-
-    private async Task<(string, long, string[])> WriteAsync(QdrantVectorStore store, string document, string[] texts, CancellationToken cancellationToken)
-    {
-        var result = await store.ReplaceDocumentAsync(Document(document), ChunksOf(document, texts), cancellationToken);
-        return (document, result.Generation, texts);
-    }
-
-    private static string[] Texts(string writer, int round, string document, int count) =>
-        [.. Enumerable.Range(0, count).Select(i => $"{writer}{round} {document} chunk {i}")];
-
-    private static IndexedDocument Document(string id) => new() { DocumentId = id, Title = "T " + id, EmbeddingModel = "fake-model", EmbeddingDimensions = 8 };
-
-    private IndexedChunk[] ChunksOf(string documentId, string[] texts)
-    {
-        lock (_random)
-        {
-            return [.. texts.Select((text, ordinal) => new IndexedChunk
-            {
-                ChunkId = ChunkIds.Create(documentId, ordinal),
-                Ordinal = ordinal,
-                Text = text,
-                Vector = SyntheticVectors.Unit(_random, 8),
-            })];
-        }
     }
 
     private string ConnectionString => $"127.0.0.1:{_port},password={_password}";
@@ -178,38 +139,4 @@ public sealed class QdrantReplicaWriteTests : IDisposable
         Password = _password,
         DataDirectory = _garnetDirectory,
     });
-
-    /// <summary>One RagApp.Rag replica's view: its own Qdrant client, Redis connection, coordinator and store.</summary>
-    private sealed class Replica(QdrantClient client, ConnectionMultiplexer redis, RedisQdrantWriteCoordinator coordinator, QdrantVectorStore store) : IAsyncDisposable
-    {
-        public QdrantVectorStore Store => store;
-
-        /// <summary>The replica's generation publisher, with the identity RagApp.Rag's wiring gives it (default configuration).</summary>
-        public RedisIndexGenerationPublisher Publisher()
-        {
-            var services = new ServiceCollection().BuildServiceProvider();
-            var configuration = new ConfigurationBuilder().Build();
-            return new RedisIndexGenerationPublisher(
-                () => redis, store,
-                async cancellationToken => IndexIdentity.Create(services, configuration, await coordinator.GetAsync(cancellationToken)),
-                TimeProvider.System, NullLogger<RedisIndexGenerationPublisher>.Instance);
-        }
-
-        public static async Task<Replica> StartAsync(FakeQdrantServer server, string connectionString)
-        {
-            var client = new QdrantClient(new QdrantGrpcClient(server), TimeSpan.FromSeconds(5), NullLoggerFactory.Instance);
-            var redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
-            var coordinator = new RedisQdrantWriteCoordinator(() => redis, Chunks, TimeSpan.FromSeconds(10), TimeProvider.System);
-            var store = new QdrantVectorStore(
-                client, coordinator, Options.Create(new VectorStoreOptions { Provider = VectorStoreProvider.Qdrant }), NullLogger<QdrantVectorStore>.Instance);
-            return new Replica(client, redis, coordinator, store);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            store.Dispose();
-            client.Dispose();
-            await redis.DisposeAsync();
-        }
-    }
 }

@@ -1,0 +1,53 @@
+using RagApp.Core.Documents;
+using RagApp.Core.Redis;
+using RagApp.Rag.Index;
+using RagApp.Rag.Index.Qdrant;
+using StackExchange.Redis;
+
+namespace RagApp.Tests.Index;
+
+/// <summary>
+/// Documents the replica tests write (8-dimensional random vectors from one seeded generator, safe to share between
+/// concurrent writers), and the generation token they read back.
+/// </summary>
+internal sealed class ReplicaDocuments(int seed)
+{
+    private readonly Random _random = new(seed);
+
+    public static IndexedDocument Document(string id) => new() { DocumentId = id, Title = "T " + id, EmbeddingModel = "fake-model", EmbeddingDimensions = 8 };
+
+    public static string[] Texts(string writer, int round, string document, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => $"{writer}{round} {document} chunk {i}")];
+
+    public static async Task<IndexGenerationToken?> ReadTokenAsync(ConnectionMultiplexer redis) =>
+        IndexGenerationToken.TryParse(await redis.GetDatabase().StringGetAsync(RedisKeys.IndexGeneration), out var token) ? token : null;
+
+    public void Shuffle<T>(T[] values)
+    {
+        lock (_random)
+        {
+            _random.Shuffle(values);
+        }
+    }
+
+    public IndexedChunk[] ChunksOf(string documentId, string[] texts)
+    {
+        lock (_random)
+        {
+            return [.. texts.Select((text, ordinal) => new IndexedChunk
+            {
+                ChunkId = ChunkIds.Create(documentId, ordinal),
+                Ordinal = ordinal,
+                Text = text,
+                Vector = SyntheticVectors.Unit(_random, 8),
+            })];
+        }
+    }
+
+    /// <summary>Replaces <paramref name="document"/> with <paramref name="texts"/>; returns what a test checks the store against.</summary>
+    public async Task<(string Document, long Generation, string[] Texts)> WriteAsync(QdrantVectorStore store, string document, string[] texts, CancellationToken cancellationToken)
+    {
+        var result = await store.ReplaceDocumentAsync(Document(document), ChunksOf(document, texts), cancellationToken);
+        return (document, result.Generation, texts);
+    }
+}
