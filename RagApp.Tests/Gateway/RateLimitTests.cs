@@ -118,15 +118,8 @@ public sealed class RateLimitTests(GarnetQueueServerFixture garnet) : IClassFixt
     public async Task HighLimits_LeaseTokensInBatches_AndTheSumOfTwoGatewaysStillStopsAtTheBucket()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var key = $"key-{Guid.NewGuid():N}";
         // A frozen clock: nothing refills, so exactly the bucket's 150 tokens can be spent, whichever replica leased them.
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Gateway:Access:ApiKeys"] = key,
-            ["Gateway:RateLimits:PermitsPerMinute"] = "60000",
-            ["Gateway:RateLimits:Burst"] = "150",
-        };
+        var (key, clock, settings) = FrozenBucket(burst: 150);
         await using var first = await GatewayHost.StartAsync(garnet.ConnectionString, settings: settings, services: services => services.AddSingleton<TimeProvider>(clock));
         await using var second = await GatewayHost.StartAsync(garnet.ConnectionString, settings: settings, services: services => services.AddSingleton<TimeProvider>(clock));
 
@@ -145,15 +138,8 @@ public sealed class RateLimitTests(GarnetQueueServerFixture garnet) : IClassFixt
     public async Task ConcurrentRequests_ShareOneLeaseAtATime_SoNoLeasedTokenIsLost()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var key = $"key-{Guid.NewGuid():N}";
         // Frozen: nothing refills, so every token of the bucket is spent exactly once if none is thrown away.
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Gateway:Access:ApiKeys"] = key,
-            ["Gateway:RateLimits:PermitsPerMinute"] = "60000",
-            ["Gateway:RateLimits:Burst"] = "700",
-        };
+        var (key, clock, settings) = FrozenBucket(burst: 700);
         await using var gateway = await GatewayHost.StartAsync(garnet.ConnectionString, settings: settings, services: services => services.AddSingleton<TimeProvider>(clock));
 
         var allowed = 0;
@@ -207,5 +193,18 @@ public sealed class RateLimitTests(GarnetQueueServerFixture garnet) : IClassFixt
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/documents") { Content = JsonContent.Create(new { text = "Counted as an upload." }) };
         request.Headers.Add("X-Api-Key", key);
         return await gateway.Client.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>One API key with a bucket of <paramref name="burst"/> tokens at 1,000 a second, and a clock that never moves.</summary>
+    private static (string Key, Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock, Dictionary<string, string?> Settings) FrozenBucket(int burst)
+    {
+        var key = $"key-{Guid.NewGuid():N}";
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gateway:Access:ApiKeys"] = key,
+            ["Gateway:RateLimits:PermitsPerMinute"] = "60000",
+            ["Gateway:RateLimits:Burst"] = burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return (key, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow), settings);
     }
 }
