@@ -58,19 +58,7 @@ public sealed class RedisClusterIndexCoordinationTests_RequiresRedisServer(Redis
         await using var replicaA = await QdrantReplica.StartAsync(server, cluster.PatientConnectionString, collection);
         await using var replicaB = await QdrantReplica.StartAsync(server, cluster.PatientConnectionString, collection);
         string[] documents = ["alpha", "beta", "gamma"];
-        var writes = new List<(string Document, long Generation, string[] Texts)>();
-
-        for (var round = 0; round < 6; round++)
-        {
-            var tasks = new List<Task<(string, long, string[])>>();
-            foreach (var document in documents)
-            {
-                tasks.Add(_documents.WriteAsync(replicaA.Store, document, ReplicaDocuments.Texts("A", round, document, 2 + (round % 3)), cancellationToken));
-                tasks.Add(_documents.WriteAsync(replicaB.Store, document, ReplicaDocuments.Texts("B", round, document, 5), cancellationToken));
-            }
-
-            writes.AddRange(await Task.WhenAll(tasks));
-        }
+        var writes = await _documents.RaceAsync(replicaA, replicaB, documents, rounds: 6, cancellationToken);
 
         Assert.Equal(writes.Count, writes.Select(write => write.Generation).Distinct().Count());
         var points = server.Points(collection).Values.ToList();

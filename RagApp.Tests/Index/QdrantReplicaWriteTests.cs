@@ -42,20 +42,7 @@ public sealed class QdrantReplicaWriteTests : IDisposable
         await using var replicaA = await QdrantReplica.StartAsync(_server, ConnectionString, Chunks);
         await using var replicaB = await QdrantReplica.StartAsync(_server, ConnectionString, Chunks);
         string[] documents = ["alpha", "beta", "gamma"];
-        var writes = new List<(string Document, long Generation, string[] Texts)>();
-
-        for (var round = 0; round < 12; round++)
-        {
-            var tasks = new List<Task<(string, long, string[])>>();
-            foreach (var document in documents)
-            {
-                // Different chunk counts per replica: a mix of both versions, or a leftover, shows in the count.
-                tasks.Add(_documents.WriteAsync(replicaA.Store, document, ReplicaDocuments.Texts("A", round, document, 2 + (round % 3)), cancellationToken));
-                tasks.Add(_documents.WriteAsync(replicaB.Store, document, ReplicaDocuments.Texts("B", round, document, 5), cancellationToken));
-            }
-
-            writes.AddRange(await Task.WhenAll(tasks));
-        }
+        var writes = await _documents.RaceAsync(replicaA, replicaB, documents, rounds: 12, cancellationToken);
 
         Assert.Equal(writes.Count, writes.Select(write => write.Generation).Distinct().Count());
         var points = _server.Points(Chunks).Values.ToList();

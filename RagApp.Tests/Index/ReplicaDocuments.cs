@@ -50,4 +50,27 @@ internal sealed class ReplicaDocuments(int seed)
         var result = await store.ReplaceDocumentAsync(Document(document), ChunksOf(document, texts), cancellationToken);
         return (document, result.Generation, texts);
     }
+
+    /// <summary>
+    /// <paramref name="rounds"/> rounds in which both replicas replace every document at once, A with 2–4 chunks and
+    /// B with 5 (so a mix of both versions, or a leftover, shows in the count); every write's outcome, in no order.
+    /// </summary>
+    public async Task<List<(string Document, long Generation, string[] Texts)>> RaceAsync(
+        QdrantReplica a, QdrantReplica b, string[] documents, int rounds, CancellationToken cancellationToken)
+    {
+        var writes = new List<(string Document, long Generation, string[] Texts)>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var tasks = new List<Task<(string, long, string[])>>();
+            foreach (var document in documents)
+            {
+                tasks.Add(WriteAsync(a.Store, document, Texts("A", round, document, 2 + (round % 3)), cancellationToken));
+                tasks.Add(WriteAsync(b.Store, document, Texts("B", round, document, 5), cancellationToken));
+            }
+
+            writes.AddRange(await Task.WhenAll(tasks));
+        }
+
+        return writes;
+    }
 }
