@@ -34,6 +34,18 @@ internal sealed class RetrievalOptions
     [Range(0.0, SearchOptions.MaxFeedbackTemperature)]
     public double FeedbackTemperature { get; set; } = SearchOptions.Default.FeedbackTemperature;
 
+    /// <summary>Adaptive fusion: weight of the term-proximity signal over the head of the fused ranking (0: off).</summary>
+    [Range(0.0, SearchOptions.MaxProximityWeight)]
+    public double ProximityWeight { get; set; } = SearchOptions.Default.ProximityWeight;
+
+    /// <summary>Adaptive fusion: most terms between two neighbouring question words that still count as together.</summary>
+    [Range(1, SearchOptions.MaxProximityWindow)]
+    public int ProximityWindow { get; set; } = SearchOptions.Default.ProximityWindow;
+
+    /// <summary>Adaptive fusion: how many of the best fused candidates the proximity signal reads.</summary>
+    [Range(1, SearchOptions.MaxProximityCandidates)]
+    public int ProximityCandidates { get; set; } = SearchOptions.Default.ProximityCandidates;
+
     /// <summary>Candidates each signal contributes to the fusion.</summary>
     [Range(1, SearchOptions.MaxResults)]
     public int CandidateCount { get; set; } = SearchOptions.Default.CandidateCount;
@@ -47,6 +59,9 @@ internal sealed class RetrievalOptions
         FeedbackDocuments = FeedbackDocuments,
         FeedbackWeight = FeedbackWeight,
         FeedbackTemperature = FeedbackTemperature,
+        ProximityWeight = ProximityWeight,
+        ProximityWindow = ProximityWindow,
+        ProximityCandidates = ProximityCandidates,
         CandidateCount = CandidateCount,
     };
 }

@@ -159,4 +159,35 @@ public sealed class AdaptiveFusionTests
     {
         Assert.Throws<ArgumentException>(() => HybridFusion.Fuse(Dense, Keyword, new SearchOptions { Fusion = FusionMethod.Adaptive }, 10));
     }
+
+    [Fact]
+    public void Proximity_LiftsTheCandidateKeepingTheQuestionsWordsTogether_WithinTheHead()
+    {
+        // Without proximity, B ranks above D (closer vector, no keyword score for either).
+        var options = new SearchOptions { FeedbackDocuments = 0, ProximityCandidates = 4 };
+        var proximity = new Dictionary<string, double> { ["A"] = 0, ["B"] = 0, ["D"] = 8, ["E"] = 0, ["F"] = 0 };
+        List<string> Order(SearchOptions with) => [.. AdaptiveFusion.Fuse(Dense, Keyword, 10, Query, key => Vectors[key], with, 10, key => proximity[key]).Select(hit => hit.Key)];
+
+        var without = Order(options with { ProximityWeight = 0 });
+        var with = Order(options with { ProximityWeight = 1 });
+
+        Assert.True(without.IndexOf("B") < without.IndexOf("D"));
+        Assert.True(with.IndexOf("D") < with.IndexOf("B"));
+    }
+
+    [Fact]
+    public void Proximity_ReadsOnlyTheHeadOfTheFusedRanking()
+    {
+        var read = new List<string>();
+        var options = new SearchOptions { FeedbackDocuments = 0, ProximityCandidates = 2 };
+
+        var fused = AdaptiveFusion.Fuse(Dense, Keyword, 10, Query, key => Vectors[key], options, 10, key =>
+        {
+            read.Add(key);
+            return 1;
+        });
+
+        Assert.Equal(2, read.Count);
+        Assert.Equal(fused.Take(2).Select(hit => hit.Key).Order(), read.Order());
+    }
 }

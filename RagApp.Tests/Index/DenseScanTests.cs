@@ -156,7 +156,7 @@ public sealed class DenseScanTests
     /// <summary>The vectors in order, <paramref name="chunksPerDocument"/> to a document, even documents marked "even".</summary>
     private static EmbeddedIndex IndexOf(List<float[]> vectors, int chunksPerDocument)
     {
-        var index = new EmbeddedIndex(new Bm25(0.9, 0.4));
+        var index = new EmbeddedIndex(new Bm25(0.9, 0.4), KeywordStemming.English);
         var generation = 0L;
         for (var start = 0; start < vectors.Count; start += chunksPerDocument)
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using RagApp.Core.Documents;
 using RagApp.Core.Grpc.V1;
+using RagApp.Rag.Index;
 using RagApp.Rag.Index.Keywords;
 using RagApp.Rag.Index.Search;
 
@@ -101,14 +102,15 @@ public sealed class IndexSearchTests : IAsyncLifetime
 
         var hits = await _host.Store.SearchAsync(default, "zymurgy wing", 3, null, new SearchOptions { Mode = SearchMode.Keyword }, CancellationToken);
 
-        // Recompute BM25 (k1 0.9, b 0.4) from the raw texts, independently of the index's incremental statistics.
-        var corpus = _documents.SelectMany(document => document.Texts).Select(KeywordTokenizer.Tokenize).ToList();
+        // Recompute BM25 (the default k1, b and stemming) from the raw texts, independently of the index's incremental statistics.
+        var settings = new KeywordScoringOptions();
+        var corpus = _documents.SelectMany(document => document.Texts).Select(text => KeywordTokenizer.Tokenize(text, settings.Stemming)).ToList();
         var averageLength = corpus.Average(tokens => tokens.Count);
         double Expected(string text)
         {
-            var tokens = KeywordTokenizer.Tokenize(text);
+            var tokens = KeywordTokenizer.Tokenize(text, settings.Stemming);
             var score = 0.0;
-            foreach (var term in new[] { "zymurgy", "wing" })
+            foreach (var term in KeywordTokenizer.DistinctTerms("zymurgy wing", settings.Stemming))
             {
                 var df = corpus.Count(chunk => chunk.Contains(term));
                 var tf = tokens.Count(token => token == term);
@@ -118,7 +120,8 @@ public sealed class IndexSearchTests : IAsyncLifetime
                 }
 
                 var idf = Math.Log(1 + ((corpus.Count - df + 0.5) / (df + 0.5)));
-                score += idf * tf * 1.9 / (tf + (0.9 * (1 - 0.4 + (0.4 * tokens.Count / averageLength))));
+                var (k1, b) = (settings.K1, settings.B);
+                score += idf * tf * (k1 + 1) / (tf + (k1 * (1 - b + (b * tokens.Count / averageLength))));
             }
 
             return score;

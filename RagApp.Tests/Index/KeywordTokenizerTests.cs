@@ -45,4 +45,32 @@ public sealed class KeywordTokenizerTests
         Assert.Equal(TokenReader.MaxTermLength, term.Length);
         Assert.Equal("x" + new string('a', TokenReader.MaxTermLength - 1), term);
     }
+
+    [Fact]
+    public void EnglishStemming_MakesOneTermOfAWordsForms()
+    {
+        var tokens = KeywordTokenizer.Tokenize("Flows flowing flowed flow; the heated wings", KeywordStemming.English);
+
+        Assert.Equal(["flow", "flow", "flow", "flow", "heat", "wing"], tokens);
+        Assert.Equal(["flows", "flowing"], KeywordTokenizer.Tokenize("flows flowing"));
+    }
+
+    [Fact]
+    public void EnglishStemming_DropsStopWordsAsWritten_AndLeavesNumbersAndOtherScripts()
+    {
+        // "this" and "was" are stop words before they could become "thi" and "wa".
+        Assert.Equal(["1958", "東京", "strass"], KeywordTokenizer.Tokenize("this was 1958 東京 strasse", KeywordStemming.English));
+    }
+
+    [Fact]
+    public void EnglishStemming_GivesTheSameStem_WhenRememberedAndWhenComputed()
+    {
+        // The second read comes from the stemmer's memory of word forms; both must agree with the first.
+        var first = KeywordTokenizer.Tokenize("aerodynamically boundaries", KeywordStemming.English);
+        var second = KeywordTokenizer.Tokenize("aerodynamically boundaries", KeywordStemming.English);
+
+        Assert.Equal(["aerodynam", "boundari"], first);
+        Assert.Equal(first, second);
+        Assert.Equal(["boundari"], KeywordTokenizer.DistinctTerms("Boundary boundaries", KeywordStemming.English));
+    }
 }

@@ -10,7 +10,7 @@ namespace RagApp.Rag.Index.Embedded;
 /// The in-memory state of the embedded store: documents, chunk table, keyword statistics, generation and model.
 /// Not thread-safe: <see cref="EmbeddedVectorStore"/> serialises changes and lets reads run in parallel.
 /// </summary>
-internal sealed class EmbeddedIndex(Bm25 bm25)
+internal sealed class EmbeddedIndex(Bm25 bm25, KeywordStemming stemming)
 {
     /// <summary>Shortlist places beyond twice the count a dense scan's 8-bit first pass keeps for exact scoring.</summary>
     internal const int ShortlistMargin = 32;
@@ -18,7 +18,7 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
     private readonly Dictionary<string, DocumentEntry> _documents = new(StringComparer.Ordinal);
     private readonly List<string> _sortedIds = [];
     private readonly ChunkTable _table = new();
-    private readonly KeywordIndex _keywords = new(bm25);
+    private readonly KeywordIndex _keywords = new(bm25, stemming);
 
     // Per document id, the highest version applied (see DocumentVersions), kept after a delete as its tombstone.
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
@@ -207,7 +207,7 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
                 SearchMode.Dense => dense.ConvertAll(hit => ToScoredChunk(hit.Key, hit.Score, hit.Score, null)),
                 SearchMode.Keyword => keyword.ConvertAll(hit => ToScoredChunk(hit.Key, hit.Score, null, hit.Score)),
                 _ when options.Fusion == FusionMethod.Adaptive => AdaptiveFusion
-                    .Fuse(dense, keyword, candidates, normalizedQuery, _table.VectorMemoryAt, options, topK)
+                    .Fuse(dense, keyword, candidates, normalizedQuery, _table.VectorMemoryAt, options, topK, ProximityOf(queryTerms, options))
                     .ConvertAll(hit => ToScoredChunk(hit.Key, hit.Score, hit.DenseScore, hit.KeywordScore)),
                 _ => HybridFusion.Fuse(dense, keyword, options, topK)
                     .ConvertAll(hit => ToScoredChunk(hit.Key, hit.Score, hit.DenseScore, hit.KeywordScore)),
@@ -220,6 +220,13 @@ internal sealed class EmbeddedIndex(Bm25 bm25)
                 ArrayPool<bool>.Shared.Return(allowed);
             }
         }
+    }
+
+    /// <summary>The proximity score of a slot's text to the question's terms; null when the question has no two terms.</summary>
+    private Func<int, double>? ProximityOf(IReadOnlyList<string> queryTerms, SearchOptions options)
+    {
+        var proximity = new TermProximity(queryTerms, stemming, options.ProximityWindow);
+        return proximity.HasPairs ? slot => proximity.Score(_table.ChunkAt(slot)!.Chunk.Text) : null;
     }
 
     private void Replace(IndexedDocument document, IReadOnlyList<IndexedChunk> chunks, bool vectorsNormalized = false)

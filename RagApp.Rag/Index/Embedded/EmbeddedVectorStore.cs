@@ -260,7 +260,7 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
             throw new ArgumentException("The query vector is zero or has non-finite values.", nameof(queryVector));
         }
 
-        var terms = options.Mode != SearchMode.Dense ? KeywordTokenizer.DistinctTerms(queryText) : [];
+        var terms = options.Mode != SearchMode.Dense ? KeywordTokenizer.DistinctTerms(queryText, _options.Keyword.Stemming) : [];
         await InitializeAsync(cancellationToken);
 
         var normalized = usesVector ? ArrayPool<float>.Shared.Rent(queryVector.Length) : null;
@@ -363,7 +363,7 @@ internal sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         }
     }
 
-    private EmbeddedIndex NewIndex() => new(new Bm25(_options.Keyword.K1, _options.Keyword.B));
+    private EmbeddedIndex NewIndex() => new(new Bm25(_options.Keyword.K1, _options.Keyword.B), _options.Keyword.Stemming);
 
     private void Load()
     {

@@ -7,7 +7,7 @@ namespace RagApp.Rag.Index.Embedded;
 /// BM25 statistics over the chunk slots, kept up to date on every add and remove: postings per term, each slot's
 /// length in terms, the total length for the average. Each chunk is one BM25 "document".
 /// </summary>
-internal sealed class KeywordIndex(Bm25 bm25)
+internal sealed class KeywordIndex(Bm25 bm25, KeywordStemming stemming)
 {
     private readonly Dictionary<string, PostingList> _postings = new(StringComparer.Ordinal);
     private int[] _lengths = [];
@@ -26,7 +26,7 @@ internal sealed class KeywordIndex(Bm25 bm25)
         // Terms are looked up as spans: a string is made only for a term the index has never seen.
         var terms = _postings.GetAlternateLookup<ReadOnlySpan<char>>();
         var length = 0;
-        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength]);
+        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength], stemming);
         while (reader.TryRead(out var term))
         {
             if (!terms.TryGetValue(term, out var postings))
@@ -48,7 +48,7 @@ internal sealed class KeywordIndex(Bm25 bm25)
     public void Remove(int slot, string text)
     {
         var terms = _postings.GetAlternateLookup<ReadOnlySpan<char>>();
-        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength]);
+        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength], stemming);
         while (reader.TryRead(out var term))
         {
             // A repeated term was removed at its first occurrence, or its whole list already went.

@@ -7,11 +7,11 @@ namespace RagApp.Rag.Index.Keywords;
 internal static class KeywordTokenizer
 {
     /// <summary>Every term in text order, repeats included.</summary>
-    public static List<string> Tokenize(string text)
+    public static List<string> Tokenize(string text, KeywordStemming stemming = KeywordStemming.None)
     {
         ArgumentNullException.ThrowIfNull(text);
         var tokens = new List<string>();
-        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength]);
+        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength], stemming);
         while (reader.TryRead(out var term))
         {
             tokens.Add(term.ToString());
@@ -21,13 +21,13 @@ internal static class KeywordTokenizer
     }
 
     /// <summary>Term frequencies of a text and its length in terms (the BM25 document length).</summary>
-    public static (Dictionary<string, int> Frequencies, int Length) CountTerms(string text)
+    public static (Dictionary<string, int> Frequencies, int Length) CountTerms(string text, KeywordStemming stemming = KeywordStemming.None)
     {
         ArgumentNullException.ThrowIfNull(text);
         var frequencies = new Dictionary<string, int>(StringComparer.Ordinal);
         var lookup = frequencies.GetAlternateLookup<ReadOnlySpan<char>>();
         var length = 0;
-        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength]);
+        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength], stemming);
         while (reader.TryRead(out var term))
         {
             // A string is made once per distinct term, not once per occurrence.
@@ -39,7 +39,7 @@ internal static class KeywordTokenizer
     }
 
     /// <summary>The distinct terms of a query, in first-seen order; each counts once in BM25.</summary>
-    public static List<string> DistinctTerms(string? text)
+    public static List<string> DistinctTerms(string? text, KeywordStemming stemming = KeywordStemming.None)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -48,7 +48,7 @@ internal static class KeywordTokenizer
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var terms = new List<string>();
-        foreach (var token in Tokenize(text))
+        foreach (var token in Tokenize(text, stemming))
         {
             if (seen.Add(token))
             {

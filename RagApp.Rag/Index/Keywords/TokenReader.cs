@@ -5,15 +5,17 @@ namespace RagApp.Rag.Index.Keywords;
 
 /// <summary>
 /// Reads the terms of a text one at a time into a caller's buffer: lower-cased (invariant), split on anything that
-/// is not a letter or digit, stop words skipped. Terms longer than the buffer are cut to its length. Allocates
-/// nothing, which matters when a large index is tokenised again at start-up.
+/// is not a letter or digit, stop words skipped, and with <see cref="KeywordStemming.English"/> each word reduced to
+/// its stem. Terms longer than the buffer are cut to its length. Allocates nothing (a stem is computed once per word
+/// form, <see cref="TermStemmer"/>), which matters when a large index is tokenised again at start-up.
 /// </summary>
-internal ref struct TokenReader(ReadOnlySpan<char> text, Span<char> buffer)
+internal ref struct TokenReader(ReadOnlySpan<char> text, Span<char> buffer, KeywordStemming stemming = KeywordStemming.None)
 {
     public const int MaxTermLength = 128;
 
     private readonly ReadOnlySpan<char> _text = text;
     private readonly Span<char> _buffer = buffer;
+    private readonly KeywordStemming _stemming = stemming;
     private int _position;
 
     public bool TryRead(out ReadOnlySpan<char> term)
@@ -78,6 +80,12 @@ internal ref struct TokenReader(ReadOnlySpan<char> text, Span<char> buffer)
 
             if (length > 0 && !EnglishStopWords.Lookup.Contains(_buffer[..length]))
             {
+                // Stop words are matched as written, before stemming ("this" would become "thi").
+                if (_stemming == KeywordStemming.English)
+                {
+                    length = TermStemmer.Stem(_buffer, length);
+                }
+
                 term = _buffer[..length];
                 return true;
             }

@@ -25,6 +25,10 @@ namespace RagApp.Rag.Index.Search;
 /// With a <see cref="SearchOptions.FeedbackTemperature"/> the top candidates count by how close their fused score
 /// comes to the best one's (a softmax), so a clear winner feeds back alone and near-ties share; 0 (the default)
 /// averages them equally.</item>
+/// <item>the best <see cref="SearchOptions.ProximityCandidates"/> fused candidates are re-read for how closely they keep
+/// the question's neighbouring words together (<see cref="Keywords.TermProximity"/>); that score, z-normalised over
+/// them, is added at <see cref="SearchOptions.ProximityWeight"/>. The evidence BM25 and a single vector per passage
+/// both miss: where the question's words stand in the passage.</item>
 /// </list>
 /// </summary>
 internal static class AdaptiveFusion
@@ -37,6 +41,7 @@ internal static class AdaptiveFusion
     /// <param name="keywordLimit">How many candidates the keyword ranking was asked for: a shorter list holds every match.</param>
     /// <param name="query">The question vector; empty when there is none (then the dense signal stays out).</param>
     /// <param name="vectorOf">A candidate's stored vector, or empty when the store cannot tell.</param>
+    /// <param name="proximityOf">A candidate's term-proximity score (<see cref="Keywords.TermProximity.Score"/>), or null for none.</param>
     public static List<FusedCandidate<TKey>> Fuse<TKey>(
         IReadOnlyList<RankedCandidate<TKey>> dense,
         IReadOnlyList<RankedCandidate<TKey>> keyword,
@@ -44,7 +49,8 @@ internal static class AdaptiveFusion
         ReadOnlySpan<float> query,
         Func<TKey, ReadOnlyMemory<float>> vectorOf,
         SearchOptions options,
-        int topK)
+        int topK,
+        Func<TKey, double>? proximityOf = null)
         where TKey : notnull
     {
         var queryNorm = Norm(query);
@@ -64,6 +70,11 @@ internal static class AdaptiveFusion
             }
         }
 
+        if (proximityOf is not null && options.ProximityWeight > 0)
+        {
+            AddProximity(pool.Keys, fused, proximityOf, options);
+        }
+
         var result = new List<FusedCandidate<TKey>>(pool.Keys.Count);
         for (var i = 0; i < pool.Keys.Count; i++)
         {
@@ -72,6 +83,23 @@ internal static class AdaptiveFusion
 
         HybridFusion.SortAndTrim(result, topK);
         return result;
+    }
+
+    /// <summary>Adds the z-normalised proximity of the best fused candidates to their fused scores.</summary>
+    private static void AddProximity<TKey>(List<TKey> keys, double[] fused, Func<TKey, double> proximityOf, SearchOptions options)
+    {
+        var head = TopIndices(fused, Math.Min(options.ProximityCandidates, fused.Length));
+        var proximity = new double[head.Length];
+        for (var i = 0; i < head.Length; i++)
+        {
+            proximity[i] = proximityOf(keys[head[i]]);
+        }
+
+        var (z, _) = Standardise(proximity);
+        for (var i = 0; i < head.Length; i++)
+        {
+            fused[head[i]] += options.ProximityWeight * z[i];
+        }
     }
 
     /// <summary>z-scores and the signal's confidence (its top z-score, at least 0); all zero when the scores are equal.</summary>

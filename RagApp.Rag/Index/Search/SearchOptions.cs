@@ -12,6 +12,9 @@ internal sealed record SearchOptions
     public const double MaxFeedbackWeight = 10;
     public const int MaxFeedbackDocuments = 100;
     public const double MaxFeedbackTemperature = 100;
+    public const double MaxProximityWeight = 10;
+    public const int MaxProximityWindow = 100;
+    public const int MaxProximityCandidates = 1_000;
 
     public SearchMode Mode { get; init; } = SearchMode.Hybrid;
     public FusionMethod Fusion { get; init; } = FusionMethod.Adaptive;
@@ -47,6 +50,22 @@ internal sealed record SearchOptions
     /// </summary>
     public double FeedbackTemperature { get; init; }
 
+    /// <summary>
+    /// <see cref="FusionMethod.Adaptive"/>: weight of the term-proximity signal (TermProximity: the question's
+    /// neighbouring words kept together in the passage), z-normalised over the best <see cref="ProximityCandidates"/>
+    /// fused candidates and added to their fused scores; 0 turns it off.
+    /// </summary>
+    public double ProximityWeight { get; init; } = 0.1;
+
+    /// <summary>How many terms apart two neighbouring question words may stand in a passage and still count as together.</summary>
+    public int ProximityWindow { get; init; } = 3;
+
+    /// <summary>
+    /// How many of the best fused candidates the proximity signal re-reads (it tokenises their text, so it looks at the
+    /// head of the ranking only).
+    /// </summary>
+    public int ProximityCandidates { get; init; } = 30;
+
     /// <summary>How many candidates each signal contributes to the fusion (at least the requested top-k).</summary>
     public int CandidateCount { get; init; } = 100;
 
@@ -72,6 +91,15 @@ internal sealed record SearchOptions
             throw new ArgumentOutOfRangeException(nameof(FeedbackTemperature), FeedbackTemperature, $"The feedback temperature must lie in 0..{MaxFeedbackTemperature}.");
         }
 
+        if (double.IsNaN(ProximityWeight) || ProximityWeight is < 0 or > MaxProximityWeight)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProximityWeight), ProximityWeight, $"The proximity weight must lie in 0..{MaxProximityWeight}.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ProximityWindow, nameof(ProximityWindow));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ProximityWindow, MaxProximityWindow, nameof(ProximityWindow));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ProximityCandidates, nameof(ProximityCandidates));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ProximityCandidates, MaxProximityCandidates, nameof(ProximityCandidates));
         ArgumentOutOfRangeException.ThrowIfNegative(FeedbackDocuments, nameof(FeedbackDocuments));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(FeedbackDocuments, MaxFeedbackDocuments, nameof(FeedbackDocuments));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(RrfK, nameof(RrfK));
