@@ -18,6 +18,14 @@ if (args.Length > 0 && args[0] == "query-latency")
     return;
 }
 
+// dotnet run -c Release --project bench/RagApp.Benchmarks -- question-loop [seconds=8] [trip CPU ms,wait ms ...]: the question
+// embedding in a closed loop of eight with a modelled trip between questions: what the work outside the model costs.
+if (args.Length > 0 && args[0] == "question-loop")
+{
+    await QuestionLoop.RunAsync(args[1..]);
+    return;
+}
+
 // dotnet run -c Release --project bench/RagApp.Benchmarks -- edge [seconds=10] [connections=64] [rounds=2]: cache hits through
 // the gateway (API key and rate limiter in the path) against a bare Kestrel endpoint, with wrk (apt-get install -y wrk).
 if (args.Length > 0 && args[0] == "edge")
