@@ -9,8 +9,11 @@ namespace RagApp.Rag.Index.Keywords;
 /// </summary>
 internal static class TermStemmer
 {
-    /// <summary>Word forms remembered at most; past that, rarer forms are stemmed each time (bounded memory).</summary>
-    internal const int MaxRememberedForms = 1 << 20;
+    /// <summary>
+    /// Word forms remembered at most (about 25 MB of strings); past that, forms first seen later are stemmed each time.
+    /// The forms seen first are mostly the frequent ones, which is where the lookups are.
+    /// </summary>
+    internal const int MaxRememberedForms = 1 << 18;
 
     private static readonly ConcurrentDictionary<string, string> s_stems = new(StringComparer.Ordinal);
 
