@@ -53,6 +53,13 @@ public sealed class QdrantKeywordTermsFakeTests : IDisposable
         var hits = await store.SearchAsync(ReadOnlyMemory<float>.Empty, "heated wings", 5, null, KeywordOnly, TestContext.Current.CancellationToken);
 
         Assert.Equal("English", MetadataPoint().Payload["keyword_stemming"].StringValue);
+        // Both words meet the chunk's stems ("heat", "wing"), not just the one written alike.
+        var written = _server.Requests<UpsertPoints>("/qdrant.Points/Upsert").First(upsert => upsert.CollectionName == Chunks).Points[0];
+        var stems = KeywordTokenizer.DistinctTerms(HeatingTheWing, KeywordStemming.English);
+        Assert.Equal(["heat", "wing", "keep", "ice", "off"], stems);
+        Assert.Equal(
+            stems.Select(SparseTermHasher.IndexOf).Order(),
+            written.Vectors.Vectors_.Vectors["sparse"].Sparse.Indices.Order());
         Assert.Equal([HeatingTheWing], hits.Select(hit => hit.Chunk.Text));
         Assert.DoesNotContain(_logger.Collector.GetSnapshot(), record => record.Level >= LogLevel.Warning);
     }
