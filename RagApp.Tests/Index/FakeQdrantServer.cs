@@ -8,8 +8,9 @@ namespace RagApp.Tests.Index;
 /// A stand-in for a Qdrant server at the gRPC border (none can run here): records every request the real
 /// Qdrant.Client sends and keeps the points it is sent, per collection. Point writes, deletes, counts, scrolls and
 /// payload updates apply the filter the store sent (field matches on keywords, integers and keyword lists), so a
-/// test sees what the store's own requests did; searches answer with canned hits. It checks what we send and what
-/// our filters select, not how Qdrant ranks. Requests are applied one at a time, each atomically as Qdrant applies one
+/// test sees what the store's own requests did; searches answer with canned hits, or with <see cref="MatchSparseQueries"/>
+/// a sparse query finds the stored points sharing a dimension with it. It checks what we send and what our filters
+/// select, not how Qdrant ranks. Requests are applied one at a time, each atomically as Qdrant applies one
 /// update; with <see cref="Interleave"/> each answers on the thread pool after a pause drawn from a seeded random, so
 /// that several stores sharing the fake interleave their requests as replicas sharing a server do.
 /// </summary>
@@ -30,6 +31,12 @@ internal sealed class FakeQdrantServer : CallInvoker
     public List<ScoredPoint> SparseHits { get; } = [];
 
     public List<ScoredPoint> FusedHits { get; } = [];
+
+    /// <summary>
+    /// Answer a single sparse query with the stored points its dimensions meet, by their dot product (no IDF): which
+    /// chunks the sparse vectors the store wrote let the question's terms find, not Qdrant's ranking.
+    /// </summary>
+    public bool MatchSparseQueries { get; init; }
 
     public IEnumerable<T> Requests<T>(string method) where T : IMessage =>
         Calls.Where(call => call.Method == method).Select(call => (T)call.Request);
@@ -162,6 +169,8 @@ internal sealed class FakeQdrantServer : CallInvoker
                 return new CountResponse { Result = new CountResult { Count = (ulong)counted } };
             case ScrollPoints scroll:
                 return Scroll(scroll);
+            case QueryPoints query when MatchSparseQueries && query.Query?.Nearest?.Sparse is { } sparse:
+                return new QueryResponse { Result = { MatchSparse(query, sparse) } };
             case QueryPoints:
                 return new QueryResponse { Result = { FusedHits } };
             case QueryBatchPoints:
@@ -193,6 +202,20 @@ internal sealed class FakeQdrantServer : CallInvoker
         }
 
         return response;
+    }
+
+    private IEnumerable<ScoredPoint> MatchSparse(QueryPoints query, SparseVector sparse)
+    {
+        var weights = sparse.Indices.Zip(sparse.Values).ToDictionary(pair => pair.First, pair => pair.Second);
+        return Collection(query.CollectionName).Values
+            .Where(point => Matches(query.Filter, point.Payload))
+            .Select(point => (Point: point, Score: point.Vectors?.Vectors_?.Vectors.TryGetValue(query.Using, out var vector) == true
+                ? vector.Sparse.Indices.Zip(vector.Sparse.Values).Sum(pair => weights.GetValueOrDefault(pair.First) * pair.Second)
+                : 0f))
+            .Where(match => match.Score > 0)
+            .OrderByDescending(match => match.Score)
+            .Take((int)query.Limit)
+            .Select(match => new ScoredPoint { Id = match.Point.Id, Score = match.Score, Payload = { match.Point.Payload } });
     }
 
     private static RetrievedPoint Retrieved(PointStruct point, bool withVectors)

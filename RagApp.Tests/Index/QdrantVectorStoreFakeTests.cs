@@ -83,9 +83,10 @@ public sealed class QdrantVectorStoreFakeTests : IDisposable
         Assert.Equal("big", point.Payload["document_id"].StringValue);
         Assert.Equal(1, point.Payload["generation"].IntegerValue);
 
-        // The sparse vector holds one dimension per distinct term, hashed as the tokenizer splits them.
+        // The sparse vector holds one dimension per distinct term, hashed as the tokenizer splits and stems them (a new
+        // collection takes the configured stemming, English by default).
         var sparse = point.Vectors.Vectors_.Vectors["sparse"].Sparse;
-        var terms = KeywordTokenizer.DistinctTerms(texts[7]);
+        var terms = KeywordTokenizer.DistinctTerms(texts[7], KeywordStemming.English);
         Assert.Equal(terms.Select(SparseTermHasher.IndexOf).Order(), sparse.Indices.Order());
         var wingWeight = sparse.Values[sparse.Indices.IndexOf(SparseTermHasher.IndexOf("wing"))];
         var chunkWeight = sparse.Values[sparse.Indices.IndexOf(SparseTermHasher.IndexOf("chunk"))];

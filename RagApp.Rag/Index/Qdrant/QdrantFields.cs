@@ -33,6 +33,8 @@ internal static class QdrantFields
     public const string Metadata = "metadata";
     public const string EmbeddingModel = "embedding_model";
     public const string EmbeddingDimensions = "embedding_dimensions";
+    /// <summary>On the metadata point: the KeywordStemming the chunks' sparse vectors were made with; absent means None.</summary>
+    public const string KeywordStemming = "keyword_stemming";
     public const string IndexedAtUnixMs = "indexed_at_unix_ms";
     public const string ChunkCount = "chunk_count";
 }

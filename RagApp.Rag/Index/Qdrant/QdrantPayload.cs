@@ -1,15 +1,17 @@
 using Google.Protobuf.Collections;
 using Qdrant.Client.Grpc;
+using RagApp.Rag.Index.Keywords;
 
 namespace RagApp.Rag.Index.Qdrant;
 
 /// <summary>Maps chunks, documents and the index metadata to Qdrant points and back.</summary>
 internal static class QdrantPayload
 {
-    public static PointStruct ChunkPoint(IndexedDocument document, IndexedChunk chunk, long generation, QdrantSparseEncoder sparse)
+    public static PointStruct ChunkPoint(
+        IndexedDocument document, IndexedChunk chunk, long generation, QdrantSparseEncoder sparse, KeywordStemming stemming)
     {
         var vectors = new Dictionary<string, Vector> { [QdrantFields.DenseVector] = chunk.Vector.ToArray() };
-        var (values, indices) = sparse.EncodeChunk(chunk.Text);
+        var (values, indices) = sparse.EncodeChunk(chunk.Text, stemming);
         if (indices.Length > 0)
         {
             // A chunk without any term simply has no sparse vector; Qdrant allows a named vector to be absent.
@@ -87,6 +89,7 @@ internal static class QdrantPayload
             [QdrantFields.Generation] = metadata.Generation,
             [QdrantFields.EmbeddingModel] = metadata.EmbeddingModel,
             [QdrantFields.EmbeddingDimensions] = metadata.EmbeddingDimensions,
+            [QdrantFields.KeywordStemming] = metadata.Stemming.ToString(),
         },
     };
 
@@ -106,6 +109,9 @@ internal static class QdrantPayload
         Vector = DenseVector(vectors),
     };
 
+    /// <summary>A chunk point's text, without reading the rest of it.</summary>
+    public static string ReadText(MapField<string, Value> payload) => String(payload, QdrantFields.Text);
+
     public static IndexedDocument ReadDocument(MapField<string, Value> payload) => new()
     {
         DocumentId = String(payload, QdrantFields.DocumentId),
@@ -124,7 +130,23 @@ internal static class QdrantPayload
     public static QdrantIndexMetadata ReadIndexMetadata(MapField<string, Value> payload) => new(
         Integer(payload, QdrantFields.Generation),
         String(payload, QdrantFields.EmbeddingModel),
-        (int)Integer(payload, QdrantFields.EmbeddingDimensions));
+        (int)Integer(payload, QdrantFields.EmbeddingDimensions),
+        ReadStemming(payload));
+
+    /// <summary>None when the metadata point has no stemming: the earlier version wrote words as written.</summary>
+    private static KeywordStemming ReadStemming(MapField<string, Value> payload)
+    {
+        var recorded = String(payload, QdrantFields.KeywordStemming);
+        if (recorded.Length == 0)
+        {
+            return KeywordStemming.None;
+        }
+
+        // An unknown value (a later version's) must not be read as another stemming: its terms would not match.
+        return Enum.TryParse<KeywordStemming>(recorded, out var stemming) && Enum.IsDefined(stemming)
+            ? stemming
+            : throw new InvalidOperationException($"The Qdrant index metadata records keyword stemming '{recorded}', which this version does not know.");
+    }
 
     private static Value MetadataValue(IReadOnlyDictionary<string, string> metadata)
     {

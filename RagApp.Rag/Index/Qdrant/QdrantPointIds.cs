@@ -6,7 +6,7 @@ namespace RagApp.Rag.Index.Qdrant;
 /// <summary>Point ids in the registry collection: Qdrant takes only UUIDs or integers, so document ids are hashed.</summary>
 internal static class QdrantPointIds
 {
-    /// <summary>The registry point holding generation and embedding model.</summary>
+    /// <summary>The registry point holding generation, embedding model and keyword stemming.</summary>
     public static Guid IndexMetadata { get; } = new("7a1d0c2e-4b5f-8e6a-9c3d-000000000001");
 
     public static Guid ForDocument(string documentId) => Hashed("document\n" + documentId);

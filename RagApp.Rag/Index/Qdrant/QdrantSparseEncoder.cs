@@ -9,9 +9,10 @@ namespace RagApp.Rag.Index.Qdrant;
 /// </summary>
 internal sealed class QdrantSparseEncoder(Bm25 bm25, double averageChunkTerms)
 {
-    public (float[] Values, uint[] Indices) EncodeChunk(string text)
+    /// <param name="stemming">The collection's recorded stemming, which the query terms are made with too.</param>
+    public (float[] Values, uint[] Indices) EncodeChunk(string text, KeywordStemming stemming)
     {
-        var (frequencies, length) = KeywordTokenizer.CountTerms(text);
+        var (frequencies, length) = KeywordTokenizer.CountTerms(text, stemming);
         var weights = new SortedDictionary<uint, float>();
         foreach (var (term, frequency) in frequencies)
         {

@@ -10,9 +10,9 @@ namespace RagApp.Rag.Index.Qdrant;
 /// <summary>
 /// The index in a Qdrant server. Chunks are points of collection "{CollectionName}" with a named dense vector
 /// ("dense", cosine) and a BM25 sparse vector ("sparse", IDF modifier); documents and the index metadata
-/// (generation, embedding model) are payload points of "{CollectionName}_documents". The chunk collection is
-/// created when the embedding dimension is known: at start-up when the registry already records it, else by the
-/// first write.
+/// (generation, embedding model, keyword stemming) are payload points of "{CollectionName}_documents". The chunk
+/// collection is created when the embedding dimension is known: at start-up when the registry already records it, else
+/// by the first write.
 /// </summary>
 /// <remarks>
 /// Qdrant has no transactions, and several RagApp.Rag replicas may write one collection, so every write is ordered by
@@ -32,9 +32,15 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
     private readonly QdrantSparseEncoder _sparse;
     private readonly ILogger<QdrantVectorStore> _logger;
     private readonly IQdrantWriteCoordinator _coordinator;
+    private readonly KeywordStemming _configuredStemming;
     private readonly SemaphoreSlim _initializationGate = new(1, 1);
     private volatile bool _initialized;
     private volatile bool _chunkCollectionReady;
+
+    // The collection's recorded stemming, remembered for searches once a write has fixed it (set before the flag).
+    private volatile KeywordStemming _recordedStemming;
+    private volatile bool _recordedStemmingKnown;
+    private int _stemmingWarned;
 
     public QdrantVectorStore(
         QdrantClient client, IQdrantWriteCoordinator coordinator, IOptions<VectorStoreOptions> options, ILogger<QdrantVectorStore> logger)
@@ -43,6 +49,7 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         _coordinator = coordinator;
         _options = options.Value.Qdrant;
         _sparse = new QdrantSparseEncoder(new Bm25(options.Value.Keyword.K1, options.Value.Keyword.B), _options.AverageChunkTerms);
+        _configuredStemming = options.Value.Keyword.Stemming;
         _logger = logger;
     }
 
@@ -71,8 +78,10 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
             }
 
             var metadata = await ReadIndexMetadataAsync(cancellationToken);
-            if (metadata.EmbeddingDimensions > 0)
+            if (metadata.IsFixed)
             {
+                // Read here so that a configured stemming the collection cannot take is reported at start-up.
+                StemmingOf(metadata);
                 await CreateChunkCollectionAsync(metadata.EmbeddingDimensions, cancellationToken);
             }
 
@@ -153,6 +162,7 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         }
 
         var generation = claim.Generation;
+        var stemming = StemmingOf(metadata);
         var stored = document with { ChunkCount = keepChunks ? current!.ChunkCount : chunks.Count };
         // A keep-chunks write points the registry at the chunks it keeps, which an older write stored.
         var chunkGeneration = keepChunks ? currentChunks : generation;
@@ -162,7 +172,7 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
             {
                 foreach (var batch in chunks.Chunk(_options.UpsertBatchSize))
                 {
-                    var points = Array.ConvertAll(batch, chunk => QdrantPayload.ChunkPoint(stored, chunk, generation, _sparse));
+                    var points = Array.ConvertAll(batch, chunk => QdrantPayload.ChunkPoint(stored, chunk, generation, _sparse, stemming));
                     await _client.UpsertAsync(ChunkCollection, points, wait: true, cancellationToken: cancellationToken);
                 }
             }
@@ -201,7 +211,7 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         finally
         {
             // Even a half-done replace changed what searches see, so the generation moves on regardless.
-            await RecordGenerationAsync(metadata, generation, document.EmbeddingModel, document.EmbeddingDimensions);
+            await RecordGenerationAsync(metadata, generation, document.EmbeddingModel, document.EmbeddingDimensions, stemming);
         }
 
         return new DocumentReplacementResult(generation, null) { CurrentVersion = claim.HeldVersion };
@@ -261,7 +271,7 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         }
         finally
         {
-            await RecordGenerationAsync(metadata, generation, metadata.EmbeddingModel, metadata.EmbeddingDimensions);
+            await RecordGenerationAsync(metadata, generation, metadata.EmbeddingModel, metadata.EmbeddingDimensions, metadata.Stemming);
         }
 
         return new DocumentDeletion(document is not null || chunks > 0, chunks, generation) { CurrentVersion = claim.HeldVersion };
@@ -395,7 +405,9 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         }
 
         var dense = options.Mode != SearchMode.Keyword && !queryVector.IsEmpty ? queryVector.ToArray() : null;
-        var terms = options.Mode != SearchMode.Dense ? KeywordTokenizer.DistinctTerms(queryText) : [];
+        // The question's terms are made as the collection's sparse vectors were, whatever is configured now.
+        var stemming = await CollectionStemmingAsync(cancellationToken);
+        var terms = options.Mode != SearchMode.Dense ? KeywordTokenizer.DistinctTerms(queryText, stemming) : [];
         var sparse = terms.Count > 0 ? QdrantSparseEncoder.EncodeQuery(terms) : ((float[], uint[])?)null;
         var qdrantFilter = QdrantFilters.ForSearch(filter);
         var candidates = (ulong)Math.Max(topK, options.CandidateCount);
@@ -405,7 +417,7 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         {
             hits = options.Fusion == FusionMethod.ReciprocalRank
                 ? await QueryServerFusedAsync(dense, sparse.Value, qdrantFilter, candidates, topK, cancellationToken)
-                : await QueryClientFusedAsync(dense, sparse.Value, qdrantFilter, candidates, topK, options, cancellationToken);
+                : await QueryClientFusedAsync(dense, sparse.Value, qdrantFilter, candidates, topK, options, new TermProximity(terms, stemming, options.ProximityWindow), cancellationToken);
         }
         else if (dense is not null)
         {
@@ -430,10 +442,12 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
     /// <summary>
     /// Adaptive fusion and the min-max weighted sum: Qdrant has neither, so both rankings come back in one batch
     /// request and fuse here with the code the embedded store uses. Adaptive fusion also needs each candidate's dense
-    /// vector (its cosine when only BM25 found it, and the feedback), so those requests return it.
+    /// vector (its cosine when only BM25 found it, and the feedback), so those requests return it; the proximity signal
+    /// reads each head candidate's text from the payload every point comes with.
     /// </summary>
     private async Task<List<(ScoredPoint, double, double?, double?)>> QueryClientFusedAsync(
-        float[] dense, (float[], uint[]) sparse, Filter? filter, ulong candidates, int topK, SearchOptions options, CancellationToken cancellationToken)
+        float[] dense, (float[], uint[]) sparse, Filter? filter, ulong candidates, int topK, SearchOptions options, TermProximity proximity,
+        CancellationToken cancellationToken)
     {
         var withVectors = options.Fusion == FusionMethod.Adaptive;
         var results = await _client.QueryBatchAsync(ChunkCollection,
@@ -453,8 +467,9 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
 
         var denseRanking = Rank(results[0]);
         var keywordRanking = Rank(results[1]);
+        Func<string, double>? proximityOf = proximity.HasPairs ? key => proximity.Score(QdrantPayload.ReadText(points[key].Payload)) : null;
         var fused = withVectors
-            ? AdaptiveFusion.Fuse(denseRanking, keywordRanking, (int)candidates, dense, key => QdrantPayload.DenseVector(points[key].Vectors), options, topK)
+            ? AdaptiveFusion.Fuse(denseRanking, keywordRanking, (int)candidates, dense, key => QdrantPayload.DenseVector(points[key].Vectors), options, topK, proximityOf)
             : HybridFusion.Fuse(denseRanking, keywordRanking, options, topK);
         return fused.ConvertAll(hit => (points[hit.Key], hit.Score, hit.DenseScore, hit.KeywordScore));
     }
@@ -541,11 +556,43 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
         point.Payload.TryGetValue(QdrantFields.Generation, out var value) ? value.IntegerValue : 0;
 
     /// <summary>
-    /// Records the generation (and the model, fixed by the first write) in the registry's metadata point: a floor for
-    /// the counter should Redis lose it. Replicas may record out of order; only a lost counter reads it.
+    /// Records the generation (and the model and keyword stemming, fixed by the first write) in the registry's metadata
+    /// point: a floor for the counter should Redis lose it. Replicas may record out of order; only a lost counter reads it.
     /// </summary>
-    private Task<UpdateResult> RecordGenerationAsync(QdrantIndexMetadata read, long generation, string embeddingModel, int embeddingDimensions) =>
-        WriteIndexMetadataAsync(new QdrantIndexMetadata(Math.Max(read.Generation, generation), embeddingModel, embeddingDimensions), CancellationToken.None);
+    private Task<UpdateResult> RecordGenerationAsync(
+        QdrantIndexMetadata read, long generation, string embeddingModel, int embeddingDimensions, KeywordStemming stemming) =>
+        WriteIndexMetadataAsync(
+            new QdrantIndexMetadata(Math.Max(read.Generation, generation), embeddingModel, embeddingDimensions, stemming), CancellationToken.None);
+
+    /// <summary>
+    /// The stemming the collection's sparse vectors are made with: the recorded one once a write has fixed it, since
+    /// terms made otherwise hash to other dimensions and silently match nothing; before that the configured one, which
+    /// the first write records. A configured stemming the collection cannot take is reported once.
+    /// </summary>
+    private KeywordStemming StemmingOf(QdrantIndexMetadata metadata)
+    {
+        if (!metadata.IsFixed)
+        {
+            return _configuredStemming;
+        }
+
+        if (!_recordedStemmingKnown)
+        {
+            _recordedStemming = metadata.Stemming;
+            _recordedStemmingKnown = true;
+        }
+
+        if (metadata.Stemming != _configuredStemming && Interlocked.Exchange(ref _stemmingWarned, 1) == 0)
+        {
+            LogRecordedStemmingKept(ChunkCollection, metadata.Stemming, _configuredStemming);
+        }
+
+        return metadata.Stemming;
+    }
+
+    /// <summary>The collection's stemming for a search: remembered once known, else read from the metadata point.</summary>
+    private async ValueTask<KeywordStemming> CollectionStemmingAsync(CancellationToken cancellationToken) =>
+        _recordedStemmingKnown ? _recordedStemming : StemmingOf(await ReadIndexMetadataAsync(cancellationToken));
 
     private async Task<QdrantIndexMetadata> ReadIndexMetadataAsync(CancellationToken cancellationToken)
     {
@@ -649,4 +696,9 @@ internal sealed partial class QdrantVectorStore : IVectorStore, IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created Qdrant collection {Collection}")]
     private partial void LogCollectionCreated(string collection);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Qdrant collection {Collection} was written with keyword stemming {Recorded}, so its keyword terms keep using it, " +
+            "not the configured VectorStore:Keyword:Stemming {Configured}; to change it, re-index into a new collection (VectorStore:Qdrant:CollectionName)")]
+    private partial void LogRecordedStemmingKept(string collection, KeywordStemming recorded, KeywordStemming configured);
 }
