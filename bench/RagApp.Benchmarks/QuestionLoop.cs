@@ -20,10 +20,13 @@ internal static class QuestionLoop
 {
     private const int Seed = 20261203;
 
-    // dotnet run -c Release --project bench/RagApp.Benchmarks -- question-loop [seconds=8] [trip CPU ms,wait ms ...=0,0 0.5,1 1,1 1.5,1 2,1]
+    // dotnet run -c Release --project bench/RagApp.Benchmarks -- question-loop [seconds=8] [trip CPU ms,wait ms ...=0,0 0.5,1 1,1 1.5,1 2,1] [Rag:Setting=value ...]
     public static async Task RunAsync(string[] args)
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
+        var settings = args.Where(arg => arg.Contains('=', StringComparison.Ordinal)).Select(arg => arg.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => (string?)pair[1]);
+        args = [.. args.Where(arg => !arg.Contains('=', StringComparison.Ordinal))];
         var trips = args.Length > 1 ? args[1..] : ["0,0", "0.5,1", "1,1", "1.5,1", "2,1"];
         var questions = QuestionSet.Load(Path.Combine("..", "shared", "data"), Seed).Take(7_000);
 
@@ -33,6 +36,7 @@ internal static class QuestionLoop
             ContentRootPath = AppContext.BaseDirectory,
             Configuration = new ConfigurationManager(),
         });
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.AddRetrieval();
         using var host = builder.Build();
