@@ -52,8 +52,8 @@ if (args.Length > 0 && args[0] == "answers-api")
 
 // dotnet run -c Release --project bench/RagApp.Benchmarks -- retrieval [BEIR folder] [max queries] [Setting=value ...]: recall,
 // MRR and nDCG of the Query RPC per search mode (default: ../shared/data/cranfield, at most 1,000 queries sampled with a
-// fixed seed; settings such as Rag:Retrieval:FeedbackWeight=0.5 apply to every mode; --modes=dense,keyword,adaptive,weighted,rrf
-// measures only those).
+// fixed seed, --seed=N for another sample; settings such as Rag:Retrieval:FeedbackWeight=0.5 apply to every mode;
+// --modes=dense,keyword,adaptive,weighted,rrf measures only those).
 // ... -- retrieval-tune [BEIR folder] [max queries] "Key=value;Key=value" ...: each Rag:Retrieval configuration scored
 // against the store directly, for tuning (no RPC; the reported numbers come from "retrieval"); Section:Key=value
 // arguments (e.g. VectorStore:Keyword:K1=1.2) apply to the index and every configuration.
@@ -62,11 +62,14 @@ if (args.Length > 0 && args[0] is "retrieval" or "retrieval-tune")
     var folder = args.Length > 1 ? args[1] : Path.Combine("..", "shared", "data", "cranfield");
     var sample = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000;
     var only = args.Where(arg => arg.StartsWith("--modes=", StringComparison.Ordinal)).SelectMany(arg => arg["--modes=".Length..].Split(',')).ToList();
-    var rest = args.Skip(3).Where(arg => !arg.StartsWith("--modes=", StringComparison.Ordinal)).ToList();
+    // --seed=N draws another sample of a large set's queries (default 20261202, the one the settings were tuned on).
+    var seed = args.Where(arg => arg.StartsWith("--seed=", StringComparison.Ordinal))
+        .Select(arg => int.Parse(arg["--seed=".Length..], System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(20261202).Last();
+    var rest = args.Skip(3).Where(arg => !arg.StartsWith("--modes=", StringComparison.Ordinal) && !arg.StartsWith("--seed=", StringComparison.Ordinal)).ToList();
     if (args[0] == "retrieval")
     {
         var retrievalSettings = rest.Select(arg => arg.Split('=', 2)).ToDictionary(pair => pair[0], pair => (string?)pair[1]);
-        await RetrievalBenchmark.RunAsync(folder, sample, seed: 20261202, retrievalSettings, only);
+        await RetrievalBenchmark.RunAsync(folder, sample, seed, retrievalSettings, only);
     }
     else
     {
@@ -74,7 +77,7 @@ if (args.Length > 0 && args[0] is "retrieval" or "retrieval-tune")
         var tuneSettings = rest.Where(arg => arg.Split('=', 2)[0].Contains(':', StringComparison.Ordinal))
             .Select(arg => arg.Split('=', 2)).ToDictionary(pair => pair[0], pair => (string?)pair[1]);
         var configurations = rest.Where(arg => !arg.Split('=', 2)[0].Contains(':', StringComparison.Ordinal)).ToList();
-        await RetrievalBenchmark.TuneAsync(folder, sample, seed: 20261202, tuneSettings, configurations);
+        await RetrievalBenchmark.TuneAsync(folder, sample, seed, tuneSettings, configurations);
     }
 
     return;
