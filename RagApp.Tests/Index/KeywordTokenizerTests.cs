@@ -73,4 +73,20 @@ public sealed class KeywordTokenizerTests
         Assert.Equal(first, second);
         Assert.Equal(["boundari"], KeywordTokenizer.DistinctTerms("Boundary boundaries", KeywordStemming.English));
     }
+
+    [Fact]
+    public void AQuestionsWordForms_AreStemmedButNotRemembered_AnIndexedTextsAre()
+    {
+        // Made-up words, so no other test can have remembered them.
+        var question = "zorblaxing " + Guid.NewGuid().ToString("N")[..8] + "quuxes";
+        var text = "flimwizzling " + Guid.NewGuid().ToString("N")[..8] + "snorfs";
+
+        Assert.Equal(2, KeywordTokenizer.DistinctTerms(question, KeywordStemming.English).Count);
+        Assert.False(TermStemmer.Remembers("zorblaxing"));
+        Assert.False(TermStemmer.Remembers(question.Split(' ')[1]));
+
+        KeywordTokenizer.CountTerms(text, KeywordStemming.English);
+        Assert.True(TermStemmer.Remembers("flimwizzling"));
+        Assert.True(TermStemmer.Remembers(text.Split(' ')[1]));
+    }
 }

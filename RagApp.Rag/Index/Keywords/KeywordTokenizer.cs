@@ -38,7 +38,10 @@ internal static class KeywordTokenizer
         return (frequencies, length);
     }
 
-    /// <summary>The distinct terms of a query, in first-seen order; each counts once in BM25.</summary>
+    /// <summary>
+    /// The distinct terms of a query, in first-seen order; each counts once in BM25. Stems of a question's words are not
+    /// remembered (<see cref="TermStemmer"/>): questions are anyone's text, the memory is for the index's vocabulary.
+    /// </summary>
     public static List<string> DistinctTerms(string? text, KeywordStemming stemming = KeywordStemming.None)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -48,8 +51,10 @@ internal static class KeywordTokenizer
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var terms = new List<string>();
-        foreach (var token in Tokenize(text, stemming))
+        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength], stemming, rememberStems: false);
+        while (reader.TryRead(out var term))
         {
+            var token = term.ToString();
             if (seen.Add(token))
             {
                 terms.Add(token);

@@ -27,14 +27,18 @@ internal static class TermStemmer
     /// Replaces the word in the first <paramref name="length"/> characters of <paramref name="buffer"/> with its stem
     /// and returns the stem's length (never longer than the word, and cut to the buffer if it were).
     /// </summary>
-    public static int Stem(Span<char> buffer, int length)
+    /// <param name="remember">
+    /// Whether a form not yet remembered is kept: true for indexed text, false for questions, so that questions full of
+    /// made-up words cannot fill the memory the index's own vocabulary needs.
+    /// </param>
+    public static int Stem(Span<char> buffer, int length, bool remember = true)
     {
         var word = buffer[..length];
         var lookup = s_stems.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!lookup.TryGetValue(word, out var stem))
         {
             stem = Compute(word);
-            if (s_stems.Count < MaxRememberedForms)
+            if (remember && s_stems.Count < MaxRememberedForms)
             {
                 lookup.TryAdd(word, stem);
             }
@@ -44,6 +48,9 @@ internal static class TermStemmer
         stem.AsSpan(0, written).CopyTo(buffer);
         return written;
     }
+
+    /// <summary>Whether <paramref name="form"/>'s stem is remembered (for tests).</summary>
+    internal static bool Remembers(string form) => s_stems.ContainsKey(form);
 
     private static string Compute(ReadOnlySpan<char> word)
     {

@@ -9,13 +9,14 @@ namespace RagApp.Rag.Index.Keywords;
 /// its stem. Terms longer than the buffer are cut to its length. Allocates nothing (a stem is computed once per word
 /// form, <see cref="TermStemmer"/>), which matters when a large index is tokenised again at start-up.
 /// </summary>
-internal ref struct TokenReader(ReadOnlySpan<char> text, Span<char> buffer, KeywordStemming stemming = KeywordStemming.None)
+internal ref struct TokenReader(ReadOnlySpan<char> text, Span<char> buffer, KeywordStemming stemming = KeywordStemming.None, bool rememberStems = true)
 {
     public const int MaxTermLength = 128;
 
     private readonly ReadOnlySpan<char> _text = text;
     private readonly Span<char> _buffer = buffer;
     private readonly KeywordStemming _stemming = stemming;
+    private readonly bool _rememberStems = rememberStems;
     private int _position;
 
     public bool TryRead(out ReadOnlySpan<char> term)
@@ -83,7 +84,7 @@ internal ref struct TokenReader(ReadOnlySpan<char> text, Span<char> buffer, Keyw
                 // Stop words are matched as written, before stemming ("this" would become "thi").
                 if (_stemming == KeywordStemming.English)
                 {
-                    length = TermStemmer.Stem(_buffer, length);
+                    length = TermStemmer.Stem(_buffer, length, _rememberStems);
                 }
 
                 term = _buffer[..length];
