@@ -95,7 +95,10 @@ public sealed partial class EmbeddingBatcher(
         var waiting = new List<PendingEmbedding>();
         while (WaitToRead(reader, stoppingToken))
         {
-            WaitBrieflyForMore(reader, settings, stoppingToken);
+            if (settings.WaitWhenAllLanesIdle || Volatile.Read(ref _busyLanes) > 0)
+            {
+                WaitBrieflyForMore(reader, settings, stoppingToken);
+            }
             waiting.Clear();
             while (reader.TryRead(out var item))
             {

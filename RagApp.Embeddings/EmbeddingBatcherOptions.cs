@@ -24,6 +24,14 @@ public sealed class EmbeddingBatcherOptions
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>
+    /// Whether a lane waits <see cref="MaxBatchDelay"/> for company when no lane is computing. True (the default, the
+    /// worker): a lone job's chunks, written one after another, share one batch. RagApp.Rag sets it false: a lone
+    /// question starts at once (2 ms sooner), while questions that arrive as a lane computes still wait for company,
+    /// so batches under load stay as large (measured with the question-loop benchmark, docs/benchmarks.md).
+    /// </summary>
+    public bool WaitWhenAllLanesIdle { get; set; } = true;
+
+    /// <summary>
     /// Lanes: model calls running side by side, each taking the next batch as soon as it is free. One per core,
     /// with the local model running each call on one thread (the worker sets Embeddings:Local:ParallelBatches to 1),
     /// so the cores never wait for each other: with one call at a time spread over both cores, each call ended with

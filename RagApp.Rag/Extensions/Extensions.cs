@@ -107,6 +107,8 @@ internal static class Extensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<QueryTelemetry>();
         services.AddSingleton<IEmbeddingBatchMetrics>(provider => provider.GetRequiredService<QueryTelemetry>());
+        // A lone question starts at once; configuration still wins, as this runs before the section is bound.
+        services.Configure<EmbeddingBatcherOptions>(batching => batching.WaitWhenAllLanesIdle = false);
         services.AddEmbeddingBatcher("Rag:Embedding");
         services.AddOptions<RetrievalOptions>().BindConfiguration(RetrievalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<QuestionEmbedder>();
