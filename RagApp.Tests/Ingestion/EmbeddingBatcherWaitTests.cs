@@ -16,9 +16,8 @@ public sealed class EmbeddingBatcherWaitTests
     public async Task WithoutTheIdleWait_ALoneTextStartsAtOnce()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var model = new MiniLmEmbeddingGenerator(new LocalEmbeddingOptions { ParallelBatches = 1 }, logger: NullLogger<MiniLmEmbeddingGenerator>.Instance);
-        using var batcher = Start(model, new EmbeddingBatcherOptions { MaxBatchDelay = LongDelay, WaitWhenAllLanesIdle = false, ConcurrentBatches = 1 });
-        await batcher.StartAsync(cancellationToken);
+        using var model = Model();
+        using var batcher = await StartAsync(model, waitWhenAllLanesIdle: false, cancellationToken);
 
         // The lane is idle: the text must not sit out the 20 s delay (a model call takes milliseconds).
         var vector = await batcher.Submit(["when was the bridge built?"], cancellationToken)[0].WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
@@ -31,9 +30,8 @@ public sealed class EmbeddingBatcherWaitTests
     public async Task WithTheIdleWait_ALoneTextWaitsForCompany()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var model = new MiniLmEmbeddingGenerator(new LocalEmbeddingOptions { ParallelBatches = 1 }, logger: NullLogger<MiniLmEmbeddingGenerator>.Instance);
-        using var batcher = Start(model, new EmbeddingBatcherOptions { MaxBatchDelay = LongDelay, WaitWhenAllLanesIdle = true, ConcurrentBatches = 1 });
-        await batcher.StartAsync(cancellationToken);
+        using var model = Model();
+        using var batcher = await StartAsync(model, waitWhenAllLanesIdle: true, cancellationToken);
 
         var alone = batcher.Submit(["when was the bridge built?"], cancellationToken)[0];
 
@@ -42,8 +40,17 @@ public sealed class EmbeddingBatcherWaitTests
         await batcher.StopAsync(cancellationToken);
     }
 
-    private static EmbeddingBatcher Start(MiniLmEmbeddingGenerator model, EmbeddingBatcherOptions options) =>
-        new(model, Options.Create(options), new NoMetrics(), NullLogger<EmbeddingBatcher>.Instance);
+    private static MiniLmEmbeddingGenerator Model() =>
+        new(new LocalEmbeddingOptions { ParallelBatches = 1 }, logger: NullLogger<MiniLmEmbeddingGenerator>.Instance);
+
+    /// <summary>A running batcher of one lane that waits <see cref="LongDelay"/> for company.</summary>
+    private static async Task<EmbeddingBatcher> StartAsync(MiniLmEmbeddingGenerator model, bool waitWhenAllLanesIdle, CancellationToken cancellationToken)
+    {
+        var options = new EmbeddingBatcherOptions { MaxBatchDelay = LongDelay, WaitWhenAllLanesIdle = waitWhenAllLanesIdle, ConcurrentBatches = 1 };
+        var batcher = new EmbeddingBatcher(model, Options.Create(options), new NoMetrics(), NullLogger<EmbeddingBatcher>.Instance);
+        await batcher.StartAsync(cancellationToken);
+        return batcher;
+    }
 
     private sealed class NoMetrics : IEmbeddingBatchMetrics
     {

@@ -17,15 +17,7 @@ internal static class QuestionEmbedding
 {
     public static async Task<EmbeddingThroughput> MeasureAsync(IReadOnlyList<string> warmUp, IReadOnlyList<string> questions, int concurrency)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            DisableDefaults = true,
-            ContentRootPath = AppContext.BaseDirectory,
-            Configuration = new ConfigurationManager(),
-        });
-        builder.Logging.ClearProviders();
-        builder.AddRetrieval();
-        using var host = builder.Build();
+        using var host = BuildHost();
         await host.StartAsync();
         try
         {
@@ -43,6 +35,21 @@ internal static class QuestionEmbedding
         {
             await host.StopAsync();
         }
+    }
+
+    /// <summary>RagApp.Rag's retrieval registration alone, section settings over its defaults (none: as RagApp.Rag runs).</summary>
+    public static IHost BuildHost(IDictionary<string, string?>? settings = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = AppContext.BaseDirectory,
+            Configuration = new ConfigurationManager(),
+        });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        builder.Logging.ClearProviders();
+        builder.AddRetrieval();
+        return builder.Build();
     }
 
     private static Task AskAllAsync(QuestionEmbedder embedder, IReadOnlyList<string> questions, int concurrency) =>

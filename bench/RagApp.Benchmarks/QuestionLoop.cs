@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using RagApp.Rag.Retrieval;
 
 namespace RagApp.Benchmarks;
@@ -30,16 +28,7 @@ internal static class QuestionLoop
         var trips = args.Length > 1 ? args[1..] : ["0,0", "0.5,1", "1,1", "1.5,1", "2,1"];
         var questions = QuestionSet.Load(Path.Combine("..", "shared", "data"), Seed).Take(7_000);
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            DisableDefaults = true,
-            ContentRootPath = AppContext.BaseDirectory,
-            Configuration = new ConfigurationManager(),
-        });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders();
-        builder.AddRetrieval();
-        using var host = builder.Build();
+        using var host = QuestionEmbedding.BuildHost(settings);
         await host.StartAsync();
         using var batches = new BatchSizes();
         Console.WriteLine("| trip CPU ms | trip wait ms | questions/s | × no trip | CPU-ms per question | mean batch | cores busy |");
