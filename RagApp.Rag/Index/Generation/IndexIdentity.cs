@@ -9,7 +9,8 @@ namespace RagApp.Rag.Index.Generation;
 /// <summary>
 /// The identity half of the published token (<see cref="Core.Redis.IndexGenerationToken"/>): the index's lifetime
 /// (<see cref="IIndexLifetime"/>: per process, or shared by every replica writing one Qdrant collection through one
-/// Redis), then a hash of everything in this process that changes an answer without a document change. Replicas with
+/// Redis), then a hash of everything in this process that changes an answer without a document change: the build of
+/// the code, the answerer and the configured settings. Replicas with
 /// the same lifetime and configuration publish one identity, so their publications order by generation alone.
 /// </summary>
 internal static class IndexIdentity
@@ -17,9 +18,23 @@ internal static class IndexIdentity
     /// <summary>Configuration sections whose settings shape retrieval and answers.</summary>
     private static readonly string[] AnswerSections = ["Rag", "VectorStore"];
 
-    public static string Create(IServiceProvider services, IConfiguration configuration, string lifetime)
+    /// <summary>
+    /// The build of the code that answers: the module version ids of RagApp.Rag and the libraries whose defaults shape
+    /// an answer (deterministic builds: they change exactly when the code does). Defaults live in code, so an upgrade
+    /// that changes one (a stemmer, a BM25 parameter, a fusion step) must not meet answers the old build cached, which
+    /// replicas sharing one Qdrant collection would otherwise serve until their expiry.
+    /// </summary>
+    internal static readonly string Build = string.Join(',',
+        new[] { typeof(IndexIdentity), typeof(Core.Embeddings.EmbeddingBatcher), typeof(Core.Redis.IndexGenerationToken) }
+            .Select(type => type.Assembly.ManifestModule.ModuleVersionId.ToString("N")));
+
+    public static string Create(IServiceProvider services, IConfiguration configuration, string lifetime) =>
+        Create(services, configuration, lifetime, Build);
+
+    internal static string Create(IServiceProvider services, IConfiguration configuration, string lifetime, string build)
     {
         var description = new StringBuilder();
+        description.Append("build=").Append(build).Append('\n');
         // The answerer in use ("extractive" or "chat") and, for a chat model, both routes' deployments.
         description.Append("answerer=").Append(services.GetService<IAnswerer>()?.Name ?? "none").Append('\n');
         if (services.GetService<ChatDeployments>() is { } deployments)
