@@ -36,35 +36,21 @@ internal sealed partial class QueryCache(
 
     public async ValueTask<QueryCacheLookup> LookupAsync(Rpc.QueryRequest request, bool stream, CancellationToken cancellationToken)
     {
-        if (!options.CurrentValue.Enabled)
+        if (Bypasses(request, out var token, out var reason))
         {
-            telemetry.RecordBypass(stream, "disabled");
-            return QueryCacheLookup.Bypassed;
-        }
-
-        // A follow-up's answer depends on the conversation, and a hit would keep RagApp.Rag from recording the turn.
-        if (request.SessionId.Length > 0)
-        {
-            telemetry.RecordBypass(stream, "session");
-            return QueryCacheLookup.Bypassed;
-        }
-
-        if (watcher.Current is not { } token)
-        {
-            telemetry.RecordBypass(stream, "token_unknown");
+            telemetry.RecordBypass(stream, reason);
             return QueryCacheLookup.Bypassed;
         }
 
         var canonical = QueryCacheKey.Canonical(request, stream, token);
+        var redisKey = QueryCacheKey.Of(canonical);
         if (local.TryGet(canonical, out var held))
         {
-            var key = QueryCacheKey.Of(canonical);
             return stream
-                ? new QueryCacheLookup(key, token) { Events = (IReadOnlyList<Rpc.QueryStreamEvent>)held }
-                : new QueryCacheLookup(key, token) { Answer = (PreparedAnswer)held };
+                ? new QueryCacheLookup(redisKey, token) { Events = (IReadOnlyList<Rpc.QueryStreamEvent>)held }
+                : new QueryCacheLookup(redisKey, token) { Answer = (PreparedAnswer)held };
         }
 
-        var redisKey = QueryCacheKey.Of(canonical);
         RedisValueWithExpiry found;
         try
         {
@@ -112,7 +98,7 @@ internal sealed partial class QueryCache(
     public bool TryGetHeld(Rpc.QueryRequest request, [NotNullWhen(true)] out PreparedAnswer? answer)
     {
         answer = null;
-        if (!options.CurrentValue.Enabled || request.SessionId.Length > 0 || watcher.Current is not { } token)
+        if (Bypasses(request, out var token, out _))
         {
             return false;
         }
@@ -123,6 +109,21 @@ internal sealed partial class QueryCache(
         }
 
         return answer is not null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="request"/> goes around the cache, and why (the bypass counter's reason); otherwise the
+    /// index generation token its key is made with. One rule for every lookup, the fast path's included.
+    /// </summary>
+    private bool Bypasses(Rpc.QueryRequest request, [NotNullWhen(false)] out IndexGenerationToken? token, [NotNullWhen(true)] out string? reason)
+    {
+        token = null;
+        reason = !options.CurrentValue.Enabled ? "disabled"
+            // A follow-up's answer depends on the conversation, and a hit would keep RagApp.Rag from recording the turn.
+            : request.SessionId.Length > 0 ? "session"
+            : (token = watcher.Current) is null ? "token_unknown"
+            : null;
+        return reason is not null;
     }
 
     public void RecordHit(bool stream, TimeSpan latency) => telemetry.RecordHit(stream, latency);
