@@ -7,11 +7,14 @@ namespace RagApp.Rag.Index.Keywords;
 internal static class KeywordTokenizer
 {
     /// <summary>Every term in text order, repeats included.</summary>
-    public static List<string> Tokenize(string text, KeywordStemming stemming = KeywordStemming.None)
+    public static List<string> Tokenize(string text, KeywordStemming stemming = KeywordStemming.None) =>
+        Tokenize(text, stemming, rememberStems: true);
+
+    private static List<string> Tokenize(string text, KeywordStemming stemming, bool rememberStems)
     {
         ArgumentNullException.ThrowIfNull(text);
         var tokens = new List<string>();
-        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength], stemming);
+        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength], stemming, rememberStems);
         while (reader.TryRead(out var term))
         {
             tokens.Add(term.ToString());
@@ -51,10 +54,8 @@ internal static class KeywordTokenizer
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var terms = new List<string>();
-        var reader = new TokenReader(text, stackalloc char[TokenReader.MaxTermLength], stemming, rememberStems: false);
-        while (reader.TryRead(out var term))
+        foreach (var token in Tokenize(text, stemming, rememberStems: false))
         {
-            var token = term.ToString();
             if (seen.Add(token))
             {
                 terms.Add(token);
