@@ -137,14 +137,24 @@ internal sealed class ExtractiveAnswerer(IEmbeddingGenerator<string, Embedding<f
         }
     }
 
+    // The passages' prose sentences, list items and table rows (PassageSegments: no code, no headings). Only when the
+    // passages hold nothing else are their whole texts split, so that a corpus of code still gets an answer.
     private List<Candidate> SplitIntoCandidates(IReadOnlyList<AnswerPassage> passages)
+    {
+        var candidates = SplitIntoCandidates(passages, passage => PassageSegments.Split(passage.Text).SelectMany(SentenceSplitter.Split));
+        return candidates.Count > 0
+            ? candidates
+            : SplitIntoCandidates(passages, passage => SentenceSplitter.Split(passage.Text).Select(PassageSegments.CollapseWhiteSpace));
+    }
+
+    private List<Candidate> SplitIntoCandidates(IReadOnlyList<AnswerPassage> passages, Func<AnswerPassage, IEnumerable<string>> sentencesOf)
     {
         var candidates = new List<Candidate>();
         for (var rank = 0; rank < passages.Count && candidates.Count < _options.MaxSentences; rank++)
         {
             var passage = passages[rank];
             var titleTerms = passage.Title is null ? [] : AnswerTerms.Of(passage.Title);
-            foreach (var sentence in SentenceSplitter.Split(passage.Text).Take(_options.MaxSentences - candidates.Count))
+            foreach (var sentence in sentencesOf(passage).Take(_options.MaxSentences - candidates.Count))
             {
                 candidates.Add(new Candidate(passage, rank + 1, sentence, AnswerTerms.Of(sentence), titleTerms));
             }

@@ -93,7 +93,7 @@ public sealed partial class ExtractiveAnswererTests(MiniLmFixture fixture)
         var answerer = new ExtractiveAnswerer(counting);
         var question = "When was Ann Arbor founded?";
         var vector = (await fixture.Generator.GenerateAsync([question], cancellationToken: TestContext.Current.CancellationToken))[0].Vector;
-        var withSimilarity = await WithSimilarityAsync(question, vector);
+        var withSimilarity = await WithSimilarityAsync(vector, Passages);
 
         var answer = await answerer.AnswerAsync(new AnswerRequest(question, vector, withSimilarity), TestContext.Current.CancellationToken);
 
@@ -109,7 +109,7 @@ public sealed partial class ExtractiveAnswererTests(MiniLmFixture fixture)
         var answerer = new ExtractiveAnswerer(counting, new ExtractiveAnswerOptions { EmbedSentences = true });
         var question = "When was Ann Arbor founded?";
         var vector = (await fixture.Generator.GenerateAsync([question], cancellationToken: TestContext.Current.CancellationToken))[0].Vector;
-        var withSimilarity = await WithSimilarityAsync(question, vector);
+        var withSimilarity = await WithSimilarityAsync(vector, Passages);
 
         var answer = await answerer.AnswerAsync(new AnswerRequest(question, vector, withSimilarity), TestContext.Current.CancellationToken);
 
@@ -135,11 +135,81 @@ public sealed partial class ExtractiveAnswererTests(MiniLmFixture fixture)
         Assert.Contains("1824", done.Text, StringComparison.Ordinal);
     }
 
-    private async Task<AnswerPassage[]> WithSimilarityAsync(string question, ReadOnlyMemory<float> vector)
+    [Fact]
+    public async Task CodeListingFullOfTheQuestionsWords_AnswerQuotesTheProseRuleInstead()
     {
-        var texts = Passages.Select(passage => $"{passage.Title}. {passage.Text}").ToList();
+        // Chunks of an HTML chapter, as the extractor writes them: the top one a code listing whose comments repeat
+        // the question's words, the second the rule that answers it, under its heading.
+        AnswerPassage[] chapter =
+        [
+            new(1, "ownership.html", "ownership.html#40", "What is Ownership?", """
+                Filename: src/main.rs
+
+                fn main() {
+                    let s1 = gives_ownership();        // gives_ownership moves its return
+                                                       // value into s1
+                    let s2 = String::from("hello");    // s2 comes into scope
+                } // Here, s3 goes out of scope and is dropped. s2 was moved, so nothing
+                  // happens. s1 goes out of scope and is dropped.
+                """, 0.59f),
+            new(2, "ownership.html", "ownership.html#8", "What is Ownership?", """
+                Ownership Rules
+
+                First, let's take a look at the ownership rules:
+
+                Each value in Rust has an owner.
+                There can only be one owner at a time.
+                When the owner goes out of scope, the value will be dropped.
+                """, 0.59f),
+        ];
+        var question = "What happens to a value when its owner goes out of scope?";
+
+        var answer = await AnswerWithSimilarityAsync(question, chapter);
+
+        Assert.False(answer.Abstained, $"Abstained (confidence {answer.Confidence}).");
+        Assert.Contains("When the owner goes out of scope, the value will be dropped. [2]", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("fn main", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ownership Rules", answer.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', answer.Text);
+    }
+
+    [Fact]
+    public async Task OnlyCodeRetrieved_AnswerStillQuotesIt()
+    {
+        AnswerPassage[] listing =
+        [
+            new(1, "threads.rs", "threads.rs#0", "threads.rs", """
+                use std::thread;
+
+                fn main() {
+                    let handle = thread::spawn(|| {
+                        println!("hello from the spawned thread");
+                    });
+                    handle.join().unwrap();
+                }
+                """, 0.7f),
+        ];
+
+        var answer = await AnswerWithSimilarityAsync("How do I spawn a thread and join it?", listing);
+
+        Assert.False(answer.Abstained, $"Abstained (confidence {answer.Confidence}) though the only passage is the code asked about.");
+        Assert.Contains("thread::spawn", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("[1]", answer.Text, StringComparison.Ordinal);
+    }
+
+    private async Task<AnswerPassage[]> WithSimilarityAsync(ReadOnlyMemory<float> vector, IReadOnlyList<AnswerPassage> passages)
+    {
+        var texts = passages.Select(passage => $"{passage.Title}. {passage.Text}").ToList();
         var vectors = await fixture.Generator.GenerateAsync(texts, cancellationToken: TestContext.Current.CancellationToken);
-        return [.. Passages.Select((passage, i) => passage with { Similarity = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(vector.Span, vectors[i].Vector.Span) })];
+        return [.. passages.Select((passage, i) => passage with { Similarity = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(vector.Span, vectors[i].Vector.Span) })];
+    }
+
+    // As RagApp.Rag answers: each passage carries its retrieval similarity, so no sentence is embedded.
+    private async Task<ComposedAnswer> AnswerWithSimilarityAsync(string question, IReadOnlyList<AnswerPassage> passages)
+    {
+        var vector = (await fixture.Generator.GenerateAsync([question], cancellationToken: TestContext.Current.CancellationToken))[0].Vector;
+        var withSimilarity = await WithSimilarityAsync(vector, passages);
+        return await _answerer.AnswerAsync(new AnswerRequest(question, vector, withSimilarity), TestContext.Current.CancellationToken);
     }
 
     private async Task<ComposedAnswer> AnswerAsync(string question, IReadOnlyList<AnswerPassage> passages)
