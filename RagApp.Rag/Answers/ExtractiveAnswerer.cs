@@ -85,7 +85,10 @@ internal sealed class ExtractiveAnswerer(IEmbeddingGenerator<string, Embedding<f
         {
             var candidate = candidates[i];
             var semantic = semantics[i];
-            var matched = termWeights.Where(term => candidate.Terms.Contains(term.Key) || candidate.TitleTerms.Contains(term.Key)).Sum(term => term.Value);
+            var matched = termWeights.Sum(term =>
+                candidate.Terms.Contains(term.Key) ? term.Value
+                : candidate.TitleTerms.Contains(term.Key) ? _options.TitleTermShare * term.Value
+                : 0);
             var lexical = totalWeight > 0 ? matched / totalWeight : 0;
             var typed = answerType != AnswerType.Unknown && AnswerTypeCues.HasNewValue(answerType, candidate.Text, question) ? 1.0 : 0.0;
             candidate.Score = (_options.SemanticWeight * semantic) + (_options.LexicalWeight * lexical)
@@ -102,7 +105,8 @@ internal sealed class ExtractiveAnswerer(IEmbeddingGenerator<string, Embedding<f
 
         var chosen = new List<Candidate> { best };
         var words = WordCount(best.Text);
-        var second = ranked.Skip(1).FirstOrDefault();
+        // Overlapping chunks of one document hold the same sentence: a second sentence must say something else.
+        var second = ranked.Skip(1).FirstOrDefault(candidate => !string.Equals(candidate.Text, best.Text, StringComparison.OrdinalIgnoreCase));
         if (second is not null && best.Score - second.Score <= _options.SecondSentenceMargin
             && words + WordCount(second.Text) <= _options.MaxAnswerWords)
         {

@@ -17,8 +17,11 @@ namespace RagApp.Rag.Answers;
 /// </remarks>
 internal static class PassageSegments
 {
-    /// <summary>A line without end punctuation and with at most this many words, alone between blank lines, is a heading.</summary>
-    private const int HeadingMaxWords = 12;
+    /// <summary>
+    /// A line without end punctuation and with at most this many words, alone between blank lines, is a heading or a
+    /// caption ("Listing 15-21: An attempt to implement a MockMessenger that isn't allowed by the borrow checker").
+    /// </summary>
+    private const int HeadingMaxWords = 20;
 
     /// <summary>Share of a line's visible characters that are code punctuation from which the line reads as code.</summary>
     private const double CodeSymbolShare = 0.12;

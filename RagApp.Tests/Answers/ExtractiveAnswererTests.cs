@@ -174,6 +174,38 @@ public sealed partial class ExtractiveAnswererTests(MiniLmFixture fixture)
     }
 
     [Fact]
+    public async Task SentenceInTwoOverlappingChunks_QuotedOnce()
+    {
+        const string rules = "Each value in Rust has an owner. There can only be one owner at a time. When the owner goes out of scope, the value will be dropped.";
+        AnswerPassage[] overlapping =
+        [
+            new(1, "ownership.html", "ownership.html#7", "What is Ownership?", "Ownership addresses these problems. " + rules, 0.6f),
+            new(2, "ownership.html", "ownership.html#8", "What is Ownership?", rules + " Variable scope comes next.", 0.6f),
+        ];
+
+        var answer = await AnswerWithSimilarityAsync("What happens to a value when its owner goes out of scope?", overlapping);
+
+        Assert.Single(Regex.Matches(answer.Text, "the value will be dropped"));
+    }
+
+    [Fact]
+    public async Task TermsInTheSentenceOutweighTheSameTermsInTheChunksTitle()
+    {
+        // A chapter's title is on every chunk of it; the chunk's first sentence only mentions "objects".
+        AnswerPassage[] chapter =
+        [
+            new(1, "trait-objects.html", "trait-objects.html#5", "Using Trait Objects That Allow for Values of Different Types",
+                "We have mentioned that, in Rust, we refrain from calling structs and enums objects to distinguish them from other languages' objects. "
+                + "In a struct or enum, the data in the struct fields and the behavior in impl blocks are separated. "
+                + "A trait object points to both an instance of a type implementing our specified trait and a table used to look up trait methods on that type at runtime.", 0.7f),
+        ];
+
+        var answer = await AnswerWithSimilarityAsync("What is a trait object?", chapter);
+
+        Assert.StartsWith("A trait object points to both an instance", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OnlyCodeRetrieved_AnswerStillQuotesIt()
     {
         AnswerPassage[] listing =

@@ -23,6 +23,8 @@ public sealed class PassageSegmentsTests
                     println!("hi number {i} from the spawned thread!");
                 });
             } // Here the spawned thread goes out of scope
+
+            Listing 16-1: Creating a new thread to print one thing while the main thread prints something else
             """;
 
         Assert.Equal(
