@@ -113,6 +113,37 @@ public sealed partial class QuestionAnsweringTests(GarnetAppFixture fixture)
     }
 
     [Fact]
+    public async Task MarkdownWithACodeListing_IsAnsweredWithItsProse_NotTheListingOrTheHeading()
+    {
+        var api = await IndexedApiAsync();
+        // The listing's comments repeat the question's words; only the prose line answers it.
+        const string markdown = """
+            # Ownership rules
+
+            ```rust
+            fn main() {
+                let s = String::from("hello"); // s is the owner of the value
+            } // here the owner s goes out of scope and the value is dropped
+            ```
+
+            Each value has an owner, and there can only be one owner at a time.
+            When the owner goes out of scope, the value will be dropped.
+            """;
+        var accepted = await api.UploadFileAsync("qa-ownership.md", "text/markdown", Encoding.UTF8.GetBytes(markdown), cancellationToken: Cancellation);
+        var status = (await api.WaitForJobAsync(accepted.GetProperty("job_id").GetString()!, Cancellation)).GetProperty("status").GetString();
+        Assert.True(status is "succeeded" or "unchanged", $"job ended {status}");
+
+        var response = await AskAsync(api, new
+        {
+            question = "What happens to a value when its owner goes out of scope?",
+            filter = new { document_ids = new[] { accepted.GetProperty("document_id").GetString() } },
+        });
+
+        var answer = response.GetProperty("answer").GetString()!;
+        Assert.Equal("When the owner goes out of scope, the value will be dropped. [1]", answer);
+    }
+
+    [Fact]
     public async Task Stream_SendsSources_ThenDeltas_ThenCompleted_MatchingTheAnswer()
     {
         var api = await IndexedApiAsync();
