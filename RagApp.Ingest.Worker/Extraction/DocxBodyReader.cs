@@ -2,6 +2,7 @@ using System.Text;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
+using RagApp.Core.Documents;
 
 namespace RagApp.Ingest.Worker.Extraction;
 
@@ -132,7 +133,7 @@ internal sealed class DocxBodyReader(ExtractedTextBuilder builder, DocxHeadingSt
         }
         else if (type == typeof(TableCell) && _tableDepth == 1)
         {
-            _row.Add(HeadingOutline.CollapseWhitespace(_cell.ToString()));
+            _row.Add(TextWhiteSpace.Collapse(_cell.ToString()));
         }
         else if (type == typeof(TableRow) && _tableDepth == 1)
         {

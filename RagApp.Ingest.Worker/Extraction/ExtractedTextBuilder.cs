@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using RagApp.Core.Documents;
 
 namespace RagApp.Ingest.Worker.Extraction;
 
@@ -108,7 +109,7 @@ internal sealed class ExtractedTextBuilder(int maxCharacters)
     public ExtractedDocument Build(string? title)
     {
         var text = _text.ToString();
-        title = string.IsNullOrWhiteSpace(title) ? Outline.FirstTopLevelTitle : HeadingOutline.CollapseWhitespace(title);
+        title = string.IsNullOrWhiteSpace(title) ? Outline.FirstTopLevelTitle : TextWhiteSpace.Collapse(title);
         return new ExtractedDocument(text, title, _pages, Outline.ToSections(text.Length));
     }
 

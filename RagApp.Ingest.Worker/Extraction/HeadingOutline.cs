@@ -1,3 +1,5 @@
+using RagApp.Core.Documents;
+
 namespace RagApp.Ingest.Worker.Extraction;
 
 /// <summary>Collects headings in document order and turns them into section spans with paths like "Install &gt; Linux".</summary>
@@ -11,7 +13,7 @@ internal sealed class HeadingOutline
     /// <param name="start">Offset of the heading in the extracted text; headings must arrive in increasing order.</param>
     public void Add(int level, string title, int start)
     {
-        title = CollapseWhitespace(title);
+        title = TextWhiteSpace.Collapse(title);
         if (title.Length == 0)
         {
             return;
@@ -44,7 +46,4 @@ internal sealed class HeadingOutline
 
         return sections;
     }
-
-    public static string CollapseWhitespace(string text) =>
-        string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

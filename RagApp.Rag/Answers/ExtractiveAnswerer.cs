@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
+using RagApp.Core.Documents;
 using RagApp.Rag.Retrieval;
 
 namespace RagApp.Rag.Answers;
@@ -148,7 +149,7 @@ internal sealed class ExtractiveAnswerer(IEmbeddingGenerator<string, Embedding<f
         var candidates = SplitIntoCandidates(passages, passage => PassageSegments.Split(passage.Text).SelectMany(SentenceSplitter.Split));
         return candidates.Count > 0
             ? candidates
-            : SplitIntoCandidates(passages, passage => SentenceSplitter.Split(passage.Text).Select(PassageSegments.CollapseWhiteSpace));
+            : SplitIntoCandidates(passages, passage => SentenceSplitter.Split(passage.Text).Select(TextWhiteSpace.Collapse));
     }
 
     private List<Candidate> SplitIntoCandidates(IReadOnlyList<AnswerPassage> passages, Func<AnswerPassage, IEnumerable<string>> sentencesOf)

@@ -1,3 +1,5 @@
+using RagApp.Core.Documents;
+
 namespace RagApp.Rag.Answers;
 
 /// <summary>
@@ -65,7 +67,7 @@ internal static class PassageSegments
             if (line[0] == '|')
             {
                 Flush();
-                var row = CollapseWhiteSpace(TableRow(line));
+                var row = TextWhiteSpace.Collapse(TableRow(line));
                 if (row.Length > 0)
                 {
                     segments.Add(row);
@@ -99,7 +101,7 @@ internal static class PassageSegments
         {
             if (paragraph.Count > 0 && !IsCode(paragraph) && (isListItem || !IsHeading(paragraph)))
             {
-                segments.Add(CollapseWhiteSpace(string.Join(' ', paragraph)));
+                segments.Add(TextWhiteSpace.Collapse(string.Join(' ', paragraph)));
             }
 
             paragraph.Clear();
@@ -150,10 +152,6 @@ internal static class PassageSegments
 
         return visible >= 8 && symbols >= 3 && symbols >= CodeSymbolShare * visible;
     }
-
-    /// <summary>The text with each run of white space (line breaks, indentation, padding) made one space.</summary>
-    public static string CollapseWhiteSpace(string text) =>
-        string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     private static int IndexFrom(ReadOnlySpan<char> text, string value, int start)
     {

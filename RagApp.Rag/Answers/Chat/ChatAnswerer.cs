@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using RagApp.Core.Documents;
 using RagApp.Rag.Retrieval;
 
 namespace RagApp.Rag.Answers.Chat;
@@ -163,7 +164,7 @@ internal sealed partial class ChatAnswerer(
         Normalize(text).Contains(Normalize(ChatPrompt.AbstentionPhrase), StringComparison.OrdinalIgnoreCase);
 
     private static string Normalize(string text) =>
-        string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
+        TextWhiteSpace.Collapse(text).TrimEnd('.');
 
     // The extractive answer, saying which route was tried; it names no chat model since none wrote it.
     private static ComposedAnswer FallenBack(ComposedAnswer answer, RouteDecision decision) =>
