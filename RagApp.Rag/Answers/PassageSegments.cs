@@ -8,9 +8,10 @@ namespace RagApp.Rag.Answers;
 /// A sentence splitter that sees only punctuation would take a heading and the paragraph under it, or a whole code
 /// listing (it has no full stop), for one sentence; a code listing full of the question's words then outscores the
 /// prose sentence that answers it. So this splits a passage into segments first: paragraphs with their lines joined
-/// (a PDF or a Markdown source wraps one sentence over several lines, a PDF even a word), each list item and each table row on its own,
-/// with list markers and the table's outer pipes removed; it drops headings, rules, table separators and code
-/// (fenced, or a paragraph most of whose lines look like code). Each segment is then split into sentences.
+/// (a PDF or a Markdown source wraps one sentence over several lines, a PDF even a word), each list item and each
+/// table row on its own, with list markers and the table's outer pipes removed; it drops headings, rules, table
+/// separators and code (fenced, or a paragraph most of whose lines look like code). Each segment is then split into
+/// sentences.
 /// </summary>
 /// <remarks>
 /// Written here, not taken from Markdig: a chunk is a window of a document's extracted text, not the document's
@@ -52,13 +53,7 @@ internal static class PassageSegments
                 continue;
             }
 
-            if (line.Length == 0 || IsRule(line))
-            {
-                Flush();
-                continue;
-            }
-
-            if (IsMarkdownHeading(line))
+            if (line.Length == 0 || IsRule(line) || IsMarkdownHeading(line))
             {
                 Flush();
                 continue;
@@ -126,9 +121,9 @@ internal static class PassageSegments
         }
 
         // A comment after code: "//" not part of a URL ("https://").
-        for (var i = trimmed.IndexOf("//"); i > 0; i = IndexFrom(trimmed, "//", i + 2))
+        for (var i = 1; i + 1 < trimmed.Length; i++)
         {
-            if (trimmed[i - 1] != ':')
+            if (trimmed[i] == '/' && trimmed[i + 1] == '/' && trimmed[i - 1] is not (':' or '/'))
             {
                 return true;
             }
@@ -151,17 +146,6 @@ internal static class PassageSegments
         }
 
         return visible >= 8 && symbols >= 3 && symbols >= CodeSymbolShare * visible;
-    }
-
-    private static int IndexFrom(ReadOnlySpan<char> text, string value, int start)
-    {
-        if (start >= text.Length)
-        {
-            return -1;
-        }
-
-        var index = text[start..].IndexOf(value);
-        return index < 0 ? -1 : start + index;
     }
 
     private static bool IsBrokenWord(string previous, string next) =>
